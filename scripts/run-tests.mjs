@@ -1,0 +1,38 @@
+#!/usr/bin/env node
+// Runs every test file under test/ (or the paths given) with node:test through tsx.
+// An explicit file list works the same on Node 20 (paths) and 21+ (globs).
+import { readdirSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { spawnSync } from 'node:child_process'
+
+function collect(dir, out) {
+  for (const name of readdirSync(dir).sort()) {
+    const path = join(dir, name)
+    if (statSync(path).isDirectory()) collect(path, out)
+    else if (name.endsWith('.test.ts')) out.push(path)
+  }
+  return out
+}
+
+const args = process.argv.slice(2)
+const files = args.length > 0 ? args.flatMap((p) => (statSync(p).isDirectory() ? collect(p, []) : [p])) : collect('test', [])
+if (files.length === 0) {
+  console.error('run-tests: no test files found')
+  process.exit(1)
+}
+
+// The whole-suite run (npm test, CI) also type-checks; a run of chosen files skips it for speed.
+const typecheck = args.length > 0 ? { status: 0 } : spawnSync('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit'], { stdio: 'inherit' })
+if (typecheck.status !== 0) {
+  console.error('run-tests: type check failed')
+  process.exit(typecheck.status ?? 1)
+}
+
+// Files are I/O bound (servers, Redis, browsers), so run several at once even on 2 cores.
+const concurrency = process.env.HERALD_TEST_CONCURRENCY ?? '4'
+const result = spawnSync(
+  process.execPath,
+  ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-timeout=120000', ...files],
+  { stdio: 'inherit' },
+)
+process.exit(result.status ?? 1)

@@ -1,0 +1,90 @@
+/**
+ * Every error Herald throws or rejects with carries a stable `code`.
+ * Callers should test `err.code` (or {@link HeraldError.is}) rather than `instanceof`,
+ * which breaks when two copies of Herald are installed.
+ */
+export const HeraldErrorCode = {
+  InvalidConfig: 'HERALD_ERR_INVALID_CONFIG',
+  InvalidChannelName: 'HERALD_ERR_INVALID_CHANNEL_NAME',
+  InvalidEventName: 'HERALD_ERR_INVALID_EVENT_NAME',
+  InvalidSocketId: 'HERALD_ERR_INVALID_SOCKET_ID',
+  InvalidChannelPattern: 'HERALD_ERR_INVALID_CHANNEL_PATTERN',
+  InvalidPresenceMember: 'HERALD_ERR_INVALID_PRESENCE_MEMBER',
+  InvalidEvent: 'HERALD_ERR_INVALID_EVENT',
+  UnknownConnection: 'HERALD_ERR_UNKNOWN_CONNECTION',
+  BroadcastFailed: 'HERALD_ERR_BROADCAST_FAILED',
+  PayloadTooLarge: 'HERALD_ERR_PAYLOAD_TOO_LARGE',
+  Protocol: 'HERALD_ERR_PROTOCOL',
+} as const
+
+export type HeraldErrorCode = (typeof HeraldErrorCode)[keyof typeof HeraldErrorCode]
+
+/** Base class of every Herald error. */
+export class HeraldError extends Error {
+  readonly code: HeraldErrorCode
+
+  constructor(code: HeraldErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.name = new.target.name
+    this.code = code
+  }
+
+  /** True when `err` is a Herald error, optionally with the given code; works across duplicate installs. */
+  static is(err: unknown, code?: HeraldErrorCode): err is HeraldError {
+    if (typeof err !== 'object' || err === null) return false
+    const c = (err as { code?: unknown }).code
+    return typeof c === 'string' && c.startsWith('HERALD_ERR_') && (code === undefined || c === code)
+  }
+}
+
+/** One problem found while validating configuration. */
+export interface ConfigIssue {
+  /** Dotted path of the bad key, e.g. `connections.main.driver`. */
+  readonly path: string
+  /** What is wrong with it. */
+  readonly message: string
+}
+
+/** Thrown at start-up when configuration is invalid; lists every bad key at once. */
+export class InvalidConfigError extends HeraldError {
+  readonly issues: readonly ConfigIssue[]
+
+  constructor(issues: readonly ConfigIssue[]) {
+    const lines = issues.map((i) => `  - ${i.path}: ${i.message}`).join('\n')
+    super(HeraldErrorCode.InvalidConfig, `Invalid Herald configuration (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n${lines}`)
+    this.issues = issues
+  }
+}
+
+/** A channel name that breaks the Pusher naming rules. */
+export class InvalidChannelNameError extends HeraldError {
+  constructor(readonly channel: string, rule: string) {
+    super(HeraldErrorCode.InvalidChannelName, `Invalid channel name ${JSON.stringify(channel)}: ${rule}`)
+  }
+}
+
+/** An event name that breaks the Pusher naming rules. */
+export class InvalidEventNameError extends HeraldError {
+  constructor(readonly event: string, rule: string) {
+    super(HeraldErrorCode.InvalidEventName, `Invalid event name ${JSON.stringify(event)}: ${rule}`)
+  }
+}
+
+/** A socket id that is not of the form `digits.digits`. */
+export class InvalidSocketIdError extends HeraldError {
+  constructor(readonly socketId: string) {
+    super(HeraldErrorCode.InvalidSocketId, `Invalid socket id ${JSON.stringify(socketId)}: expected digits.digits, e.g. "1234.5678"`)
+  }
+}
+
+/** A driver failed to deliver a broadcast. Names the driver, the channels and keeps the cause. */
+export class BroadcastFailedError extends HeraldError {
+  constructor(
+    readonly driver: string,
+    readonly channels: readonly string[],
+    cause: unknown,
+  ) {
+    const reason = cause instanceof Error ? cause.message : String(cause)
+    super(HeraldErrorCode.BroadcastFailed, `Broadcast via driver '${driver}' to [${channels.join(', ')}] failed: ${reason}`, { cause })
+  }
+}
