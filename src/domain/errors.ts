@@ -58,33 +58,39 @@ export class InvalidConfigError extends HeraldError {
 
 /** A channel name that breaks the Pusher naming rules. */
 export class InvalidChannelNameError extends HeraldError {
-  constructor(readonly channel: string, rule: string) {
+  readonly channel: string
+  constructor(channel: string, rule: string) {
     super(HeraldErrorCode.InvalidChannelName, `Invalid channel name ${JSON.stringify(channel)}: ${rule}`)
+    this.channel = channel
   }
 }
 
 /** An event name that breaks the Pusher naming rules. */
 export class InvalidEventNameError extends HeraldError {
-  constructor(readonly event: string, rule: string) {
+  readonly event: string
+  constructor(event: string, rule: string) {
     super(HeraldErrorCode.InvalidEventName, `Invalid event name ${JSON.stringify(event)}: ${rule}`)
+    this.event = event
   }
 }
 
 /** A socket id that is not of the form `digits.digits`. */
 export class InvalidSocketIdError extends HeraldError {
-  constructor(readonly socketId: string) {
+  readonly socketId: string
+  constructor(socketId: string) {
     super(HeraldErrorCode.InvalidSocketId, `Invalid socket id ${JSON.stringify(socketId)}: expected digits.digits, e.g. "1234.5678"`)
+    this.socketId = socketId
   }
 }
 
 /** A driver failed to deliver a broadcast. Names the driver, the channels and keeps the cause. */
 export class BroadcastFailedError extends HeraldError {
-  constructor(
-    readonly driver: string,
-    readonly channels: readonly string[],
-    cause: unknown,
-  ) {
+  readonly driver: string
+  readonly channels: readonly string[]
+  constructor(driver: string, channels: readonly string[], cause: unknown) {
     const reason = cause instanceof Error ? cause.message : String(cause)
     super(HeraldErrorCode.BroadcastFailed, `Broadcast via driver '${driver}' to [${channels.join(', ')}] failed: ${reason}`, { cause })
+    this.driver = driver
+    this.channels = channels
   }
 }
