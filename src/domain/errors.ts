@@ -94,3 +94,63 @@ export class BroadcastFailedError extends HeraldError {
     this.channels = channels
   }
 }
+
+/** A connection name that the `Broadcasting` manager does not know. Lists the known ones. */
+export class UnknownConnectionError extends HeraldError {
+  readonly connection: string
+  readonly known: readonly string[]
+  constructor(connection: string, known: readonly string[]) {
+    super(
+      HeraldErrorCode.UnknownConnection,
+      `Unknown broadcast connection ${JSON.stringify(connection)}; known connections: ${known.length === 0 ? '(none)' : known.join(', ')}`,
+    )
+    this.connection = connection
+    this.known = known
+  }
+}
+
+/** An HTTP API request for an app id (or a WebSocket for an app key) this server does not serve. */
+export class UnknownAppError extends HeraldError {
+  readonly app: string
+  constructor(app: string, by: 'id' | 'key' = 'id') {
+    super(HeraldErrorCode.UnknownApp, `Unknown app ${by} ${JSON.stringify(app)}`)
+    this.app = app
+  }
+}
+
+/** An HTTP API request whose key, timestamp, body_md5 or signature does not check out. */
+export class InvalidApiSignatureError extends HeraldError {
+  /** Which check failed (`stale_timestamp`, `body_md5_mismatch`, `bad_signature`, …). */
+  readonly problem: string
+  constructor(problem: string, message: string) {
+    super(HeraldErrorCode.InvalidApiSignature, message)
+    this.problem = problem
+  }
+}
+
+/** A request field that is missing or malformed. Names the field. */
+export class InvalidRequestError extends HeraldError {
+  readonly field: string
+  constructor(field: string, rule: string) {
+    super(HeraldErrorCode.InvalidRequest, `Invalid ${field}: ${rule}`)
+    this.field = field
+  }
+}
+
+/** A value over a size limit (an HTTP API event's data, a frame). Names what, the size and the limit. */
+export class PayloadTooLargeError extends HeraldError {
+  readonly size: number
+  readonly limit: number
+  constructor(what: string, size: number, limit: number) {
+    super(HeraldErrorCode.PayloadTooLarge, `${what} is ${size} bytes; the limit is ${limit} bytes`)
+    this.size = size
+    this.limit = limit
+  }
+}
+
+/** The app's `authenticate` hook found no user for a `/broadcasting/auth` request. */
+export class UnauthenticatedError extends HeraldError {
+  constructor(message = 'Unauthenticated') {
+    super(HeraldErrorCode.Unauthenticated, message)
+  }
+}

@@ -1,0 +1,5 @@
+export type { BroadcastMessage } from './broadcast-message.js'
+export { Broadcasting, type BroadcastingOptions, type RestoreConnections } from './broadcasting.js'
+export { PendingBroadcast, type BroadcastTarget, type SendEvent } from './pending-broadcast.js'
+export { AnonymousBroadcast, DEFAULT_ANONYMOUS_EVENT_NAME, type SendMessage } from './anonymous-broadcast.js'
+export { messageFromEvent, sourceEventOf, freezeMessage } from './message-from-event.js'
