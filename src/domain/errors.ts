@@ -15,6 +15,10 @@ export const HeraldErrorCode = {
   BroadcastFailed: 'HERALD_ERR_BROADCAST_FAILED',
   PayloadTooLarge: 'HERALD_ERR_PAYLOAD_TOO_LARGE',
   Protocol: 'HERALD_ERR_PROTOCOL',
+  UnknownApp: 'HERALD_ERR_UNKNOWN_APP',
+  InvalidApiSignature: 'HERALD_ERR_INVALID_API_SIGNATURE',
+  InvalidRequest: 'HERALD_ERR_INVALID_REQUEST',
+  Unauthenticated: 'HERALD_ERR_UNAUTHENTICATED',
 } as const
 
 export type HeraldErrorCode = (typeof HeraldErrorCode)[keyof typeof HeraldErrorCode]
