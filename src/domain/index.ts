@@ -1,0 +1,32 @@
+// The domain barrel: everything public in the pure core. Imports nothing outside src/domain.
+
+export * from './errors.js'
+
+export * from './channels/channel.js'
+export * from './channels/channel-name.js'
+export * from './channels/channel-pattern.js'
+
+export * from './auth/pusher-signature.js'
+export * from './auth/api-request-signature.js'
+export * from './auth/socket-id.js'
+export * from './auth/authorization-result.js'
+export * from './auth/channel-authorizer.js'
+export { MAX_USER_ID_LENGTH, defaultUserId, normalizeUserId, type UserIdResolver } from './auth/presence-member.js'
+
+export * from './events/should-broadcast.js'
+export * from './events/broadcast-event.js'
+export * from './events/event-dispatcher.js'
+
+export * from './ports/broadcaster-port.js'
+export * from './ports/logger-port.js'
+
+export type { BroadcastMessage } from './broadcasting/broadcast-message.js'
+export * from './broadcasting/index.js'
+
+export * from './realtime/herald-app.js'
+export * from './realtime/realtime-hub-port.js'
+// Teammates' server-state files (pure logic behind small interfaces).
+export * from './realtime/subscriber.js'
+export * from './realtime/channel-subscriptions.js'
+export * from './realtime/presence-roster.js'
+export * from './realtime/local-realtime-hub.js'
