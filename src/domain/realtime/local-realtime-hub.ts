@@ -1,0 +1,240 @@
+import { ChannelSubscriptions } from './channel-subscriptions.js'
+import { PresenceRoster } from './presence-roster.js'
+import type { ChannelInfo, PublishRequest, RealtimeHubPort } from './realtime-hub-port.js'
+import type { Subscriber } from './subscriber.js'
+
+/** Tuning and the two close codes the hub itself uses. */
+export interface LocalRealtimeHubOptions {
+  /** A subscriber with more than this many bytes queued is closed instead of queueing more. @default 1048576 */
+  readonly maxBufferedBytes?: number
+  /** Close code for a slow consumer (Pusher's 41xx "reconnect after backoff"). @default 4100 */
+  readonly slowConsumerCloseCode?: number
+  /** Close code for `terminate_connections`. @default 4009 */
+  readonly terminatedCloseCode?: number
+  /** How long a cache channel's last event is replayed, in ms. @default 1800000 (Pusher's 30 min) */
+  readonly cacheTtlMs?: number
+  /** Clock, for tests. @default Date.now */
+  readonly now?: () => number
+}
+
+/** A presence subscription's member: the user id (stringified) and its `user_info`. */
+export interface PresenceMember {
+  readonly userId: string
+  readonly userInfo: unknown
+}
+
+/** What a subscribe changed. */
+export interface SubscribeOutcome {
+  /** False when the subscriber was already on the channel (a repeated subscribe). */
+  readonly added: boolean
+  /** For presence channels, the serialised `{presence:{…}}` roster for `subscription_succeeded`. */
+  readonly roster?: string
+}
+
+interface CachedEvent {
+  readonly frame: string
+  readonly at: number
+}
+
+const CACHE_PREFIXES = ['cache-', 'private-cache-', 'private-encrypted-cache-', 'presence-cache-'] as const
+const DEFAULT_MAX_BUFFERED_BYTES = 1024 * 1024
+const DEFAULT_SLOW_CONSUMER_CLOSE_CODE = 4100
+const DEFAULT_TERMINATED_CLOSE_CODE = 4009
+const DEFAULT_CACHE_TTL_MS = 30 * 60 * 1000
+
+/** True for `cache-`, `private-cache-`, `private-encrypted-cache-` and `presence-cache-` channels. */
+export function isCacheChannel(channel: string): boolean {
+  return CACHE_PREFIXES.some((p) => channel.startsWith(p))
+}
+
+/** One event frame exactly as it goes on the wire; `data` is embedded as a JSON string, never re-parsed. */
+export function serialiseEventFrame(event: string, channel: string, data: string, userId?: string): string {
+  const head = `{"event":${JSON.stringify(event)},"channel":${JSON.stringify(channel)},"data":${JSON.stringify(data)}`
+  return userId === undefined ? `${head}}` : `${head},"user_id":${JSON.stringify(userId)}}`
+}
+
+function key(appId: string, channel: string): string {
+  return `${appId}\u0000${channel}`
+}
+
+/**
+ * The realtime hub of one process: its connections' subscriptions, presence rosters, cache
+ * channels' last events and signed-in users. `publish` serialises each frame once per channel
+ * and writes the same string to every subscriber (except `exceptSocketId`).
+ */
+export class LocalRealtimeHub implements RealtimeHubPort {
+  readonly #subscriptions = new ChannelSubscriptions()
+  readonly #rosters = new Map<string, PresenceRoster>()
+  readonly #cache = new Map<string, CachedEvent>()
+  /** appId → userId → subscriber → how many reasons (signin, presence channels) tie it to the user. */
+  readonly #users = new Map<string, Map<string, Map<Subscriber, number>>>()
+  readonly #connections = new Map<string, number>()
+  readonly #maxBuffered: number
+  readonly #slowCode: number
+  readonly #terminatedCode: number
+  readonly #cacheTtlMs: number
+  readonly #now: () => number
+
+  constructor(options: LocalRealtimeHubOptions = {}) {
+    this.#maxBuffered = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES
+    this.#slowCode = options.slowConsumerCloseCode ?? DEFAULT_SLOW_CONSUMER_CLOSE_CODE
+    this.#terminatedCode = options.terminatedCloseCode ?? DEFAULT_TERMINATED_CLOSE_CODE
+    this.#cacheTtlMs = options.cacheTtlMs ?? DEFAULT_CACHE_TTL_MS
+    this.#now = options.now ?? Date.now
+  }
+
+  /** Counts a new connection; false (and not counted) when `max` connections are already open. */
+  openConnection(appId: string, max: number | null): boolean {
+    const open = this.#connections.get(appId) ?? 0
+    if (max !== null && open >= max) return false
+    this.#connections.set(appId, open + 1)
+    return true
+  }
+
+  /** Uncounts a connection opened with {@link openConnection}. */
+  closeConnection(appId: string): void {
+    const open = (this.#connections.get(appId) ?? 0) - 1
+    if (open > 0) this.#connections.set(appId, open)
+    else this.#connections.delete(appId)
+  }
+
+  /** Live connections of an app. */
+  connectionCount(appId: string): number {
+    return this.#connections.get(appId) ?? 0
+  }
+
+  /**
+   * Adds `subscriber` to `channel`. On presence channels pass `member`: the first connection of a
+   * user announces `member_added` to the channel's other subscribers.
+   */
+  subscribe(appId: string, channel: string, subscriber: Subscriber, member?: PresenceMember): SubscribeOutcome {
+    const added = this.#subscriptions.add(appId, channel, subscriber)
+    if (member === undefined) return { added }
+    const k = key(appId, channel)
+    let roster = this.#rosters.get(k)
+    if (roster === undefined) {
+      roster = new PresenceRoster()
+      this.#rosters.set(k, roster)
+    }
+    if (added) {
+      this.#tieUser(appId, member.userId, subscriber, 1)
+      if (roster.join(member.userId, member.userInfo)) {
+        const data = member.userInfo === undefined ? { user_id: member.userId } : { user_id: member.userId, user_info: member.userInfo }
+        this.#fanOut(appId, channel, serialiseEventFrame('pusher_internal:member_added', channel, JSON.stringify(data)), subscriber.socketId)
+      }
+    }
+    return { added, roster: roster.serialised() }
+  }
+
+  /** Removes `subscriber` from `channel`; on presence channels pass the user id it joined as. */
+  unsubscribe(appId: string, channel: string, subscriber: Subscriber, userId?: string): boolean {
+    if (!this.#subscriptions.remove(appId, channel, subscriber)) return false
+    if (userId === undefined) return true
+    this.#tieUser(appId, userId, subscriber, -1)
+    const k = key(appId, channel)
+    const roster = this.#rosters.get(k)
+    if (roster?.leave(userId) === true) {
+      if (roster.size === 0) this.#rosters.delete(k)
+      const data = JSON.stringify({ user_id: userId })
+      this.#fanOut(appId, channel, serialiseEventFrame('pusher_internal:member_removed', channel, data), subscriber.socketId)
+    }
+    return true
+  }
+
+  /** Records that `subscriber` signed in as `userId` (for `terminate_connections`). */
+  signIn(appId: string, userId: string, subscriber: Subscriber): void {
+    this.#tieUser(appId, userId, subscriber, 1)
+  }
+
+  /** Forgets a sign-in recorded with {@link signIn} (on close). */
+  signOut(appId: string, userId: string, subscriber: Subscriber): void {
+    this.#tieUser(appId, userId, subscriber, -1)
+  }
+
+  /** The last event published on a cache channel, as a frame, if still fresh. */
+  cachedFrame(appId: string, channel: string): string | undefined {
+    const k = key(appId, channel)
+    const cached = this.#cache.get(k)
+    if (cached === undefined) return undefined
+    if (this.#now() - cached.at > this.#cacheTtlMs) {
+      this.#cache.delete(k)
+      return undefined
+    }
+    return cached.frame
+  }
+
+  /** Delivers one event to each channel's subscribers. Client events (`client-*`) are never cached. */
+  async publish(request: PublishRequest): Promise<void> {
+    const cacheable = !request.event.startsWith('client-')
+    for (const channel of request.channels) {
+      const frame = serialiseEventFrame(request.event, channel, request.data, request.userId)
+      if (cacheable && isCacheChannel(channel)) this.#cache.set(key(request.appId, channel), { frame, at: this.#now() })
+      this.#fanOut(request.appId, channel, frame, request.exceptSocketId)
+    }
+  }
+
+  async channels(appId: string, prefix?: string): Promise<Map<string, ChannelInfo>> {
+    const result = new Map<string, ChannelInfo>()
+    for (const [name] of this.#subscriptions.channelsOf(appId)) {
+      if (prefix === undefined || name.startsWith(prefix)) result.set(name, this.#info(appId, name))
+    }
+    return result
+  }
+
+  async channel(appId: string, channel: string): Promise<ChannelInfo> {
+    return this.#info(appId, channel)
+  }
+
+  async presenceUsers(appId: string, channel: string): Promise<string[]> {
+    return this.#rosters.get(key(appId, channel))?.userIds() ?? []
+  }
+
+  async terminateUser(appId: string, userId: string): Promise<void> {
+    const subscribers = this.#users.get(appId)?.get(userId)
+    if (subscribers === undefined) return
+    for (const s of [...subscribers.keys()]) s.close(this.#terminatedCode, 'Connection terminated by the app')
+  }
+
+  /** Sizes of the internal maps, for leak tests. */
+  stats(): { apps: number; rosters: number; users: number; cached: number } {
+    return { apps: this.#subscriptions.appCount, rosters: this.#rosters.size, users: this.#users.size, cached: this.#cache.size }
+  }
+
+  #info(appId: string, channel: string): ChannelInfo {
+    const count = this.#subscriptions.count(appId, channel)
+    const roster = this.#rosters.get(key(appId, channel))
+    const base = { occupied: count > 0, subscriptionCount: count }
+    return roster === undefined ? base : { ...base, userCount: roster.size }
+  }
+
+  #fanOut(appId: string, channel: string, frame: string, exceptSocketId: string | undefined): void {
+    const subscribers = this.#subscriptions.subscribersOf(appId, channel)
+    if (subscribers === undefined) return
+    for (const s of subscribers) {
+      if (s.socketId === exceptSocketId) continue
+      // A consumer that cannot keep up is told to reconnect later rather than buffering without bound.
+      if (s.bufferedAmount > this.#maxBuffered) s.close(this.#slowCode, 'Over capacity: the client is not reading fast enough')
+      else s.send(frame)
+    }
+  }
+
+  #tieUser(appId: string, userId: string, subscriber: Subscriber, delta: 1 | -1): void {
+    let users = this.#users.get(appId)
+    if (users === undefined) {
+      if (delta < 0) return
+      users = new Map()
+      this.#users.set(appId, users)
+    }
+    let subs = users.get(userId)
+    if (subs === undefined) {
+      if (delta < 0) return
+      subs = new Map()
+      users.set(userId, subs)
+    }
+    const n = (subs.get(subscriber) ?? 0) + delta
+    if (n > 0) subs.set(subscriber, n)
+    else subs.delete(subscriber)
+    if (subs.size === 0) users.delete(userId)
+    if (users.size === 0) this.#users.delete(appId)
+  }
+}

@@ -1,0 +1,38 @@
+import { startServer } from './serve.js'
+
+const USAGE = 'Usage: herald serve   (env: HOST, PORT=6001, BROADCAST_APP_ID, BROADCAST_APP_KEY, BROADCAST_APP_SECRET)'
+
+async function main(argv: readonly string[]): Promise<number> {
+  const command = argv[0]
+  if (command !== 'serve') {
+    console.error(command === undefined ? USAGE : `Unknown command ${JSON.stringify(command)}\n${USAGE}`)
+    return 2
+  }
+  const server = await startServer()
+  let stopping = false
+  const stop = (signal: string): void => {
+    if (stopping) return
+    stopping = true
+    server.app.log.info({ signal }, 'shutting down: telling clients to reconnect')
+    server.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        server.app.log.error({ err }, 'shutdown failed')
+        process.exit(1)
+      },
+    )
+  }
+  process.once('SIGINT', () => stop('SIGINT'))
+  process.once('SIGTERM', () => stop('SIGTERM'))
+  return 0
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== 0) process.exit(code)
+  },
+  (err: unknown) => {
+    console.error(err instanceof Error ? err.message : err)
+    process.exit(1)
+  },
+)

@@ -1,0 +1,101 @@
+import websocket from '@fastify/websocket'
+import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import { LocalBroadcaster } from '../adapters/local/local-broadcaster.js'
+import { ChannelAuthorizer } from '../domain/auth/channel-authorizer.js'
+import { isValidSocketId } from '../domain/auth/socket-id.js'
+import { Broadcasting } from '../domain/broadcasting/broadcasting.js'
+import { EventDispatcher } from '../domain/events/event-dispatcher.js'
+import type { LoggerPort } from '../domain/ports/logger-port.js'
+import { createRealtimeHub } from './create-hub.js'
+import type { HeraldFacade } from './fastify-types.js'
+import { parsePluginOptions, type HeraldPluginOptions, type ResolvedPluginOptions } from './plugin-options.js'
+import { resolveApps } from './resolve-apps.js'
+import { broadcastingAuthRoutes } from './routes/broadcasting-auth.js'
+import { pusherApiRoutes } from './routes/pusher-api/index.js'
+import { upRoute } from './routes/up.js'
+import { StaticAppLookup } from './static-app-lookup.js'
+import { ConnectionHandler } from './websocket/connection-handler.js'
+import './fastify-types.js'
+
+const MIN_SWEEP_MS = 250
+const MAX_SWEEP_MS = 10_000
+/** The `ws` hard cap on a frame; per-app `maxMessageSize` is enforced below it with a `pusher:error`. */
+const MIN_WS_MAX_PAYLOAD = 1024 * 1024
+
+function socketIdOf(request: FastifyRequest): string | null {
+  const header = request.headers['x-socket-id']
+  return isValidSocketId(header) ? header : null
+}
+
+/** Builds the broadcasting manager, channel rules and dispatcher around the default app. */
+function createFacade(opts: ResolvedPluginOptions, apps: StaticAppLookup, hub: HeraldFacade['hub']): HeraldFacade {
+  const app = apps.defaultApp
+  const channels = opts.authorizer ?? new ChannelAuthorizer({ key: app.key, secret: app.secret, encryptionMasterKey: app.encryptionMasterKey })
+  if (channels.credentials === undefined) channels.setCredentials({ key: app.key, secret: app.secret, encryptionMasterKey: app.encryptionMasterKey })
+  const broadcaster = opts.broadcaster ?? new LocalBroadcaster(hub, app.id)
+  const broadcasting = new Broadcasting({ default: 'local', connections: { local: broadcaster } })
+  return { broadcasting, channels, events: new EventDispatcher(broadcasting), hub, apps }
+}
+
+async function registerWebSocket(fastify: FastifyInstance, prefix: string, handler: ConnectionHandler, maxPayload: number): Promise<void> {
+  if (!fastify.hasDecorator('websocketServer')) {
+    // Per-message deflate costs CPU per socket on every fan-out frame; Pusher clients do not need it.
+    await fastify.register(websocket, { options: { perMessageDeflate: false, maxPayload } })
+  }
+  await fastify.register(async (child) => {
+    child.get<{ Params: { key: string }; Querystring: { protocol?: string } }>('/app/:key', { websocket: true }, (socket, request) => {
+      // Read what the handshake needs now; the request object is not kept after the upgrade.
+      handler.accept(socket, { appKey: request.params.key, protocol: request.query.protocol, origin: request.headers.origin })
+    })
+  }, { prefix })
+}
+
+const heraldPlugin: FastifyPluginAsync<HeraldPluginOptions> = async (fastify, options) => {
+  const opts = parsePluginOptions(options)
+  const apps = new StaticAppLookup(resolveApps(opts.config, opts.env))
+  // fastify-plugin ignores `prefix` for the plugin itself, so the plugin applies it to its own routes.
+  const prefix = typeof (options as { prefix?: unknown }).prefix === 'string' ? (options as { prefix: string }).prefix : ''
+  const logger: LoggerPort = fastify.log.child({ module: 'herald' })
+  const created = await createRealtimeHub({ maxBufferedBytes: opts.maxBufferedBytes, logger, config: opts.config })
+  const handler = new ConnectionHandler({ apps, hub: created.local, publisher: created.hub, logger })
+  const herald = createFacade(opts, apps, created.hub)
+
+  fastify.decorate('herald', herald)
+  fastify.decorateRequest('socketId', null)
+  fastify.addHook('onRequest', async (request) => {
+    request.socketId = socketIdOf(request)
+  })
+
+  const timeouts = apps.all().map((a) => a.activityTimeout * 500)
+  const sweepMs = Math.min(MAX_SWEEP_MS, Math.max(MIN_SWEEP_MS, Math.min(...timeouts)))
+  const sweeper = setInterval(() => handler.sweep(), sweepMs)
+  sweeper.unref()
+
+  // Added before @fastify/websocket's own preClose so clients get 4200 (reconnect now), not a plain 1000.
+  fastify.addHook('preClose', async () => {
+    clearInterval(sweeper)
+    await handler.shutdown(opts.shutdownTimeoutMs)
+  })
+  fastify.addHook('onClose', async () => {
+    await Promise.allSettled([herald.broadcasting.close(), created.close()])
+  })
+
+  const maxPayload = Math.max(MIN_WS_MAX_PAYLOAD, ...apps.all().map((a) => a.maxMessageSize * 2))
+  await registerWebSocket(fastify, prefix, handler, maxPayload)
+  await fastify.register(upRoute, { prefix })
+  await fastify.register(broadcastingAuthRoutes, { prefix: prefix + opts.authPrefix, authorizer: herald.channels, authenticate: opts.authenticate, logger })
+  await fastify.register(pusherApiRoutes, { prefix, apps, hub: created.hub })
+}
+
+/**
+ * The Herald Fastify plugin: the Pusher-protocol WebSocket endpoint (`/app/:key`), `/broadcasting/auth`,
+ * the Pusher HTTP API (`/apps/:appId/...`), `GET /up`, and `fastify.herald`.
+ *
+ * @example
+ * await app.register(herald, { authenticate: (req) => req.user ?? null })
+ * app.herald.channels.channel('orders.{id}', (user, { id }) => user.orderIds.includes(id))
+ * await app.herald.broadcasting.event(new OrderShipped(order)).toOthers(request.socketId)
+ */
+export const herald = fp(heraldPlugin, { name: 'herald', fastify: '5.x' })
+export default herald

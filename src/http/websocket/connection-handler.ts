@@ -1,0 +1,239 @@
+import { randomInt } from 'node:crypto'
+import type { WebSocket } from 'ws'
+import { verifyUserAuth } from '../../domain/auth/pusher-signature.js'
+import { channelKindOf } from '../../domain/channels/channel-name.js'
+import type { LoggerPort } from '../../domain/ports/logger-port.js'
+import type { AppLookup, HeraldApp } from '../../domain/realtime/herald-app.js'
+import type { LocalRealtimeHub } from '../../domain/realtime/local-realtime-hub.js'
+import type { RealtimeHubPort } from '../../domain/realtime/realtime-hub-port.js'
+import { PusherCloseCode } from './close-codes.js'
+import type { ConnectionState } from './connection-state.js'
+import { errorFrame, parseClientFrame, protocolFrame, tryParseSigninData, tryParseSubscribeData, tryParseUnsubscribeData, type ClientFrame } from './frames.js'
+import { handleSubscribe, handleUnsubscribe } from './subscription-handler.js'
+import { WsSubscriber } from './ws-subscriber.js'
+
+/** What the upgrade request told us; read once, nothing of the request is kept. */
+export interface ConnectionRequest {
+  readonly appKey: string
+  readonly protocol: string | undefined
+  readonly origin: string | undefined
+}
+
+export interface ConnectionHandlerOptions {
+  readonly apps: AppLookup
+  /** This process's subscriptions. */
+  readonly hub: LocalRealtimeHub
+  /** Where client events are published (the local hub, or a cluster hub wrapping it). */
+  readonly publisher: RealtimeHubPort
+  readonly logger: LoggerPort
+}
+
+type Handler = (state: ConnectionState, frame: ClientFrame) => void
+
+const MIN_PROTOCOL = 5
+const MAX_PROTOCOL = 7
+const CLIENT_EVENTS_PER_SECOND = 10
+const SOCKET_ID_PART_MAX = 1_000_000_000
+
+/**
+ * The Pusher protocol over WebSockets: handshake, a dispatch table of client events, liveness
+ * and shutdown. One instance serves every connection of a plugin instance.
+ */
+export class ConnectionHandler {
+  readonly #apps: AppLookup
+  readonly #hub: LocalRealtimeHub
+  readonly #publisher: RealtimeHubPort
+  readonly #logger: LoggerPort
+  readonly #connections = new Map<string, ConnectionState>()
+  readonly #handlers: Record<string, Handler>
+  #closing = false
+
+  constructor(options: ConnectionHandlerOptions) {
+    this.#apps = options.apps
+    this.#hub = options.hub
+    this.#publisher = options.publisher
+    this.#logger = options.logger
+    this.#handlers = {
+      'pusher:ping': (s) => s.subscriber.send(protocolFrame('pusher:pong')),
+      'pusher:pong': () => {},
+      'pusher:subscribe': (s, f) => this.#subscribe(s, f),
+      'pusher:unsubscribe': (s, f) => this.#unsubscribe(s, f),
+      'pusher:signin': (s, f) => this.#signin(s, f),
+    }
+  }
+
+  /** Live connections. */
+  get size(): number {
+    return this.#connections.size
+  }
+
+  /** Takes over an upgraded socket: refuses it with a Pusher code or sends `connection_established`. */
+  accept(socket: WebSocket, request: ConnectionRequest): void {
+    const app = this.#apps.byKey(request.appKey)
+    const refusal = this.#refusal(app, request)
+    if (refusal !== undefined || app === undefined) {
+      const [code, message] = refusal ?? [PusherCloseCode.ApplicationDoesNotExist, 'App key does not exist']
+      socket.send(errorFrame(code, message))
+      socket.close(code, message.slice(0, 120))
+      this.#logger.debug({ appKey: request.appKey, code }, message)
+      return
+    }
+    const subscriber = new WsSubscriber(this.#newSocketId(), socket)
+    const now = Date.now()
+    const state: ConnectionState = {
+      subscriber, app, channels: new Map(), userId: null, lastSeenAt: now, pingSentAt: 0, clientEventWindowAt: now, clientEventCount: 0,
+    }
+    this.#connections.set(subscriber.socketId, state)
+    socket.on('message', (data: Buffer, isBinary: boolean) => this.#onMessage(state, data, isBinary))
+    socket.on('pong', () => this.#touch(state))
+    socket.on('close', () => this.#onClose(state))
+    socket.on('error', (err) => this.#logger.debug({ err, socketId: subscriber.socketId }, 'websocket error'))
+    const established = { socket_id: subscriber.socketId, activity_timeout: app.activityTimeout }
+    subscriber.send(protocolFrame('pusher:connection_established', established))
+  }
+
+  /**
+   * Pings connections idle past their app's activity timeout and closes those that did not answer
+   * the previous ping (4201). Called by one timer per plugin, not one per connection.
+   */
+  sweep(now = Date.now()): void {
+    for (const state of this.#connections.values()) {
+      const timeoutMs = state.app.activityTimeout * 1000
+      if (state.pingSentAt !== 0) {
+        if (now - state.pingSentAt >= timeoutMs) state.subscriber.close(PusherCloseCode.PongReplyNotReceivedInTime, 'Pong reply not received in time')
+      } else if (now - state.lastSeenAt >= timeoutMs) {
+        state.pingSentAt = now
+        state.subscriber.send(protocolFrame('pusher:ping'))
+      }
+    }
+  }
+
+  /**
+   * Graceful shutdown: refuses new connections, tells every client to reconnect now (4200) and
+   * waits until they are gone or `timeoutMs` passed, then drops the rest.
+   */
+  async shutdown(timeoutMs: number): Promise<void> {
+    this.#closing = true
+    for (const state of this.#connections.values()) state.subscriber.close(PusherCloseCode.GenericReconnectImmediately, 'Server shutting down')
+    const deadline = Date.now() + timeoutMs
+    while (this.#connections.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20))
+    for (const state of this.#connections.values()) state.subscriber.terminate()
+  }
+
+  #refusal(app: HeraldApp | undefined, request: ConnectionRequest): [number, string] | undefined {
+    if (this.#closing) return [PusherCloseCode.GenericReconnectImmediately, 'Server shutting down']
+    if (app === undefined) return [PusherCloseCode.ApplicationDoesNotExist, `App key ${request.appKey} does not exist`]
+    const protocol = request.protocol
+    if (protocol !== undefined) {
+      if (!/^\d+$/.test(protocol)) return [PusherCloseCode.InvalidVersionStringFormat, `Invalid protocol version ${JSON.stringify(protocol)}`]
+      const n = Number(protocol)
+      if (n < MIN_PROTOCOL || n > MAX_PROTOCOL) return [PusherCloseCode.UnsupportedProtocolVersion, `Unsupported protocol version ${n}; supported: ${MIN_PROTOCOL}-${MAX_PROTOCOL}`]
+    }
+    if (!app.allowedOrigins.includes('*') && (request.origin === undefined || !app.allowedOrigins.includes(request.origin))) {
+      return [PusherCloseCode.ConnectionIsUnauthorized, `Origin ${request.origin ?? '(none)'} is not allowed`]
+    }
+    if (!this.#hub.openConnection(app.id, app.maxConnections)) {
+      return [PusherCloseCode.ApplicationIsOverConnectionQuota, `Application is over its connection quota (${app.maxConnections})`]
+    }
+    return undefined
+  }
+
+  #newSocketId(): string {
+    for (;;) {
+      const id = `${randomInt(1, SOCKET_ID_PART_MAX)}.${randomInt(1, SOCKET_ID_PART_MAX)}`
+      if (!this.#connections.has(id)) return id
+    }
+  }
+
+  #touch(state: ConnectionState): void {
+    state.lastSeenAt = Date.now()
+    state.pingSentAt = 0
+  }
+
+  #onMessage(state: ConnectionState, data: Buffer, isBinary: boolean): void {
+    this.#touch(state)
+    const parsed = parseClientFrame(data, isBinary, state.app.maxMessageSize)
+    if (!parsed.ok) {
+      state.subscriber.send(errorFrame(null, parsed.message))
+      return
+    }
+    const frame = parsed.frame
+    try {
+      const handler = this.#handlers[frame.event]
+      if (handler !== undefined) handler(state, frame)
+      else if (frame.event.startsWith('client-')) this.#clientEvent(state, frame)
+      else {
+        state.subscriber.send(errorFrame(null, `Unknown event ${JSON.stringify(frame.event)}`))
+        this.#logger.debug({ socketId: state.subscriber.socketId, event: frame.event }, 'unknown event')
+      }
+    } catch (err) {
+      // One bad frame must not take down the process or other connections; report it and carry on.
+      this.#logger.error({ err, socketId: state.subscriber.socketId, event: frame.event }, 'error handling frame')
+      state.subscriber.send(errorFrame(null, 'Internal error handling the frame'))
+    }
+  }
+
+  #onClose(state: ConnectionState): void {
+    const id = state.subscriber.socketId
+    if (this.#connections.get(id) !== state) return
+    this.#connections.delete(id)
+    for (const channel of [...state.channels.keys()]) handleUnsubscribe(this.#hub, state, channel)
+    if (state.userId !== null) this.#hub.signOut(state.app.id, state.userId, state.subscriber)
+    this.#hub.closeConnection(state.app.id)
+  }
+
+  #subscribe(state: ConnectionState, frame: ClientFrame): void {
+    const data = tryParseSubscribeData(frame.data)
+    if (data === undefined) state.subscriber.send(errorFrame(null, 'pusher:subscribe needs data {channel: string, auth?: string, channel_data?: string}'))
+    else handleSubscribe(this.#hub, state, data)
+  }
+
+  #unsubscribe(state: ConnectionState, frame: ClientFrame): void {
+    const data = tryParseUnsubscribeData(frame.data)
+    if (data === undefined) state.subscriber.send(errorFrame(null, 'pusher:unsubscribe needs data {channel: string}'))
+    else handleUnsubscribe(this.#hub, state, data.channel)
+  }
+
+  #signin(state: ConnectionState, frame: ClientFrame): void {
+    const data = tryParseSigninData(frame.data)
+    const id = data === undefined ? undefined : userIdOf(data.user_data)
+    if (data === undefined || id === undefined || !verifyUserAuth(state.app, state.subscriber.socketId, data.user_data, data.auth)) {
+      state.subscriber.send(errorFrame(PusherCloseCode.ConnectionIsUnauthorized, 'Invalid signin: bad signature or user_data without a string id'))
+      state.subscriber.close(PusherCloseCode.ConnectionIsUnauthorized, 'Invalid signin')
+      return
+    }
+    if (state.userId !== null) this.#hub.signOut(state.app.id, state.userId, state.subscriber)
+    state.userId = id
+    this.#hub.signIn(state.app.id, id, state.subscriber)
+    state.subscriber.send(protocolFrame('pusher:signin_success', { user_data: data.user_data }))
+  }
+
+  #clientEvent(state: ConnectionState, frame: ClientFrame): void {
+    const reject = (message: string): void => state.subscriber.send(errorFrame(PusherCloseCode.ClientEventRejected, message))
+    const channel = frame.channel
+    if (!state.app.clientEvents) return reject('Client events are disabled for this app')
+    if (channel === undefined || !state.channels.has(channel)) return reject('Client events need a channel the connection is subscribed to')
+    const kind = channelKindOf(channel)
+    if (kind !== 'private' && kind !== 'presence') return reject('Client events are only allowed on private and presence channels')
+    const now = Date.now()
+    if (now - state.clientEventWindowAt >= 1000) {
+      state.clientEventWindowAt = now
+      state.clientEventCount = 0
+    }
+    if (++state.clientEventCount > CLIENT_EVENTS_PER_SECOND) return reject(`Client event rate limit of ${CLIENT_EVENTS_PER_SECOND}/s exceeded`)
+    const data = typeof frame.data === 'string' ? frame.data : JSON.stringify(frame.data ?? {})
+    const userId = kind === 'presence' ? (state.channels.get(channel) ?? undefined) : undefined
+    const request = { appId: state.app.id, channels: [channel], event: frame.event, data, exceptSocketId: state.subscriber.socketId, userId }
+    this.#publisher.publish(request).catch((err: unknown) => this.#logger.error({ err, channel }, 'client event delivery failed'))
+  }
+}
+
+function userIdOf(userData: string): string | undefined {
+  try {
+    const id = (JSON.parse(userData) as { id?: unknown } | null)?.id
+    return typeof id === 'string' && id.length > 0 ? id : undefined
+  } catch {
+    // Malformed user_data is an invalid signin, reported by the caller.
+    return undefined
+  }
+}

@@ -1,0 +1,40 @@
+import type { WebSocket } from 'ws'
+import type { Subscriber } from '../../domain/realtime/subscriber.js'
+
+const OPEN = 1
+
+/**
+ * Adapts a `ws` socket to the domain's {@link Subscriber}. Holds only the socket and its id:
+ * no request, headers or closures survive the upgrade.
+ */
+export class WsSubscriber implements Subscriber {
+  readonly socketId: string
+  readonly #socket: WebSocket
+
+  constructor(socketId: string, socket: WebSocket) {
+    this.socketId = socketId
+    this.#socket = socket
+  }
+
+  get bufferedAmount(): number {
+    return this.#socket.bufferedAmount
+  }
+
+  get isOpen(): boolean {
+    return this.#socket.readyState === OPEN
+  }
+
+  send(frame: string): void {
+    // Sends to a socket that is already closing are dropped: the close event cleans up its subscriptions.
+    if (this.#socket.readyState === OPEN) this.#socket.send(frame)
+  }
+
+  close(code: number, reason: string): void {
+    if (this.#socket.readyState === OPEN) this.#socket.close(code, reason)
+  }
+
+  /** Drops the TCP connection without a closing handshake (shutdown deadline passed). */
+  terminate(): void {
+    this.#socket.terminate()
+  }
+}
