@@ -1,0 +1,15 @@
+import type { FastifyInstance } from 'fastify'
+
+/** Largest form body accepted: an auth request is a socket id, a channel name and a few custom params. */
+export const MAX_FORM_BODY_BYTES = 16 * 1024
+
+/**
+ * Adds an `application/x-www-form-urlencoded` parser (what pusher-js posts to the auth endpoints) to this
+ * encapsulated context only, so the host app's parsers are untouched. Repeated keys keep the last value.
+ * `Object.fromEntries` defines own properties, so a `__proto__` field cannot reach the prototype.
+ */
+export function useFormBodies(fastify: FastifyInstance): void {
+  fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: MAX_FORM_BODY_BYTES }, (_request, body, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(body as string)))
+  })
+}
