@@ -99,6 +99,22 @@ export class BroadcastFailedError extends HeraldError {
   }
 }
 
+/** A channel pattern (`orders.{orderId}`) that cannot be compiled. Names the pattern and the rule it broke. */
+export class InvalidChannelPatternError extends HeraldError {
+  readonly pattern: string
+  constructor(pattern: string, rule: string) {
+    super(HeraldErrorCode.InvalidChannelPattern, `Invalid channel pattern ${JSON.stringify(pattern)}: ${rule}`)
+    this.pattern = pattern
+  }
+}
+
+/** An event that cannot be broadcast as given (no usable name, a payload that is not JSON-safe). */
+export class InvalidEventError extends HeraldError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(HeraldErrorCode.InvalidEvent, message, options)
+  }
+}
+
 /** A connection name that the `Broadcasting` manager does not know. Lists the known ones. */
 export class UnknownConnectionError extends HeraldError {
   readonly connection: string
