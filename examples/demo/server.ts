@@ -1,0 +1,31 @@
+// `npm start`: the Herald demo on http://127.0.0.1:3000 (PORT and HOST override). Ctrl-C stops it.
+import { startDemo } from './demo-app.js'
+
+const port = Number(process.env['PORT'] ?? 3000)
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`PORT must be a port number between 0 and 65535 (got '${process.env['PORT']}')`)
+  process.exit(1)
+}
+
+const { app, url } = await startDemo({ port, host: process.env['HOST'] ?? '127.0.0.1' })
+console.log(`Herald demo running at ${url}`)
+console.log('Open it in two tabs, sign in as two different demo users, and watch the events. Ctrl-C to stop.')
+
+let stopping = false
+async function stop(signal: NodeJS.Signals): Promise<void> {
+  if (stopping) {
+    // A second Ctrl-C while closing: the user wants out now.
+    process.exit(130)
+  }
+  stopping = true
+  console.log(`\n${signal}: closing connections…`)
+  try {
+    await app.close()
+    console.log('Stopped.')
+  } catch (err) {
+    console.error('Could not close cleanly:', err)
+    process.exitCode = 1
+  }
+}
+process.on('SIGINT', (signal) => void stop(signal))
+process.on('SIGTERM', (signal) => void stop(signal))
