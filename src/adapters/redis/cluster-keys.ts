@@ -1,0 +1,94 @@
+/**
+ * Where the cluster keeps its shared state in Redis. Every key starts with the configured prefix and
+ * `herald:`, which no Pusher channel name can contain (`:` is not allowed in them), so the keys and
+ * the control channel never collide with broadcast channels.
+ *
+ * Per channel, the presence hashes share one hash tag (`{app:channel}`) so the join/leave scripts
+ * touch a single slot and also work on Redis Cluster.
+ */
+export class ClusterKeys {
+  readonly #base: string
+  /** The pub/sub channel of control messages (terminate a user's connections). */
+  readonly control: string
+  /** SET of the ids of registered servers. */
+  readonly servers: string
+
+  constructor(prefix: string) {
+    this.#base = `${prefix}herald:`
+    this.control = `${this.#base}control`
+    this.servers = `${this.#base}servers`
+  }
+
+  /** STRING with a TTL: present while server `serverId` is alive (its heartbeat). */
+  alive(serverId: string): string {
+    return `${this.#base}server:${serverId}:alive`
+  }
+
+  /** STRING set while one server removes dead server `serverId`'s members, so only one does. */
+  reaping(serverId: string): string {
+    return `${this.#base}server:${serverId}:reaping`
+  }
+
+  /** HASH `app \0 channel` → number of that server's subscriptions on it. */
+  channelCounts(serverId: string): string {
+    return `${this.#base}server:${serverId}:channels`
+  }
+
+  /** SET of that server's presence subscriptions, each a {@link PresenceEntry} as JSON. */
+  presenceEntries(serverId: string): string {
+    return `${this.#base}server:${serverId}:presence`
+  }
+
+  /** The three hashes of one presence channel: connection → user, user → connection count, user → user_info. */
+  presence(appId: string, channel: string): readonly [conns: string, users: string, info: string] {
+    const tag = `${this.#base}presence:{${appId}:${channel}}`
+    return [`${tag}:conns`, `${tag}:users`, `${tag}:info`]
+  }
+}
+
+/** One presence subscription of one server, as stored in its entries set. */
+export interface PresenceEntry {
+  readonly appId: string
+  readonly channel: string
+  readonly socketId: string
+  readonly userId: string
+}
+
+/** Encodes an entry; a fixed field order keeps the string identical for SADD/SREM. */
+export function encodePresenceEntry(e: PresenceEntry): string {
+  return JSON.stringify([e.appId, e.channel, e.socketId, e.userId])
+}
+
+/** Decodes an entry written by {@link encodePresenceEntry}; undefined for anything else. */
+export function decodePresenceEntry(raw: string): PresenceEntry | undefined {
+  try {
+    const v = JSON.parse(raw) as unknown
+    if (!Array.isArray(v) || v.length !== 4 || !v.every((x) => typeof x === 'string')) return undefined
+    const [appId, channel, socketId, userId] = v as [string, string, string, string]
+    return { appId, channel, socketId, userId }
+  } catch {
+    // Not ours (someone wrote to our key): ignoring it is safe, it names no member we know.
+    return undefined
+  }
+}
+
+/** The hash field of one connection in a channel's `conns` hash: unique across servers. */
+export function connectionField(serverId: string, socketId: string): string {
+  return `${serverId}:${socketId}`
+}
+
+/** Field of the per-server channel counts hash. */
+export function channelField(appId: string, channel: string): string {
+  return `${appId}\u0000${channel}`
+}
+
+/** Inverse of {@link channelField}. */
+export function parseChannelField(field: string): { appId: string; channel: string } | undefined {
+  const at = field.indexOf('\u0000')
+  return at < 0 ? undefined : { appId: field.slice(0, at), channel: field.slice(at + 1) }
+}
+
+/** Escapes Redis glob characters so a prefix can start a PSUBSCRIBE pattern literally. */
+export function escapeGlob(text: string): string {
+  return text.replace(/[\\*?[\]]/g, (c) => `\\${c}`)
+}

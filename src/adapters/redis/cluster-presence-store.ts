@@ -1,0 +1,270 @@
+import type { LoggerPort } from '../../domain/ports/logger-port.js'
+import type { PresenceMember } from '../../domain/realtime/local-realtime-hub.js'
+import { ClusterKeys, connectionField, decodePresenceEntry, encodePresenceEntry, type PresenceEntry } from './cluster-keys.js'
+import type { RedisClient } from './redis-connection.js'
+
+/**
+ * Records a connection in a channel's hashes; returns `{first, HGETALL info}`. `first` is 1 only when
+ * this is the user's first connection on the channel anywhere in the cluster. Idempotent per
+ * connection (HSETNX), so re-registering after a Redis restart never double-counts.
+ */
+const JOIN_SCRIPT = `
+local first = 0
+if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 1 then
+  if redis.call('HINCRBY', KEYS[2], ARGV[2], 1) == 1 then
+    redis.call('HSET', KEYS[3], ARGV[2], ARGV[3])
+    first = 1
+  end
+end
+return {first, redis.call('HGETALL', KEYS[3])}
+`
+
+/** Removes a connection; returns 1 only when it was the user's last one in the cluster. Idempotent. */
+const LEAVE_SCRIPT = `
+if redis.call('HDEL', KEYS[1], ARGV[1]) == 0 then return 0 end
+if redis.call('HINCRBY', KEYS[2], ARGV[2], -1) <= 0 then
+  redis.call('HDEL', KEYS[2], ARGV[2])
+  redis.call('HDEL', KEYS[3], ARGV[2])
+  return 1
+end
+return 0
+`
+
+interface PresenceCommands {
+  heraldPresenceJoin(conns: string, users: string, info: string, field: string, userId: string, infoJson: string): Promise<[number, string[]]>
+  heraldPresenceLeave(conns: string, users: string, info: string, field: string, userId: string): Promise<number>
+}
+
+/** Sends a presence event to a channel: cluster-wide, or only to this process's connections. */
+export type PresenceAnnouncer = (appId: string, channel: string, event: string, data: string, exceptSocketId?: string) => void
+
+export interface ClusterPresenceStoreOptions {
+  readonly client: RedisClient
+  readonly keys: ClusterKeys
+  readonly serverId: string
+  readonly logger: LoggerPort
+  /** Publishes through Redis to every server (used when Redis holds the truth). */
+  readonly announce: PresenceAnnouncer
+  /** Delivers to this process only (used while Redis is unreachable). */
+  readonly announceLocally: PresenceAnnouncer
+}
+
+const MEMBER_ADDED = 'pusher_internal:member_added'
+const MEMBER_REMOVED = 'pusher_internal:member_removed'
+
+/**
+ * Cluster-wide presence over Redis hashes, with per-server ownership of every connection.
+ *
+ * The truth is in Redis; this process also mirrors its own presence connections so that it can
+ * (a) keep serving a local roster while Redis is down and (b) re-register them when Redis comes
+ * back or lost its data ({@link reconcile}). A dead server's connections are removed by another
+ * server ({@link reap}), which announces `member_removed` for users who had no other connection.
+ */
+export class ClusterPresenceStore {
+  readonly #client: RedisClient
+  readonly #commands: PresenceCommands
+  readonly #keys: ClusterKeys
+  readonly #serverId: string
+  readonly #logger: LoggerPort
+  readonly #announce: PresenceAnnouncer
+  readonly #announceLocally: PresenceAnnouncer
+  /** app \0 channel → socket id → member: this process's presence connections. */
+  readonly #local = new Map<string, Map<string, PresenceMember>>()
+  /** Set when a write could not reach Redis; the next {@link reconcile} repairs shared state. */
+  #dirty = false
+
+  constructor(options: ClusterPresenceStoreOptions) {
+    this.#client = options.client
+    this.#keys = options.keys
+    this.#serverId = options.serverId
+    this.#logger = options.logger
+    this.#announce = options.announce
+    this.#announceLocally = options.announceLocally
+    options.client.defineCommand('heraldPresenceJoin', { numberOfKeys: 3, lua: JOIN_SCRIPT })
+    options.client.defineCommand('heraldPresenceLeave', { numberOfKeys: 3, lua: LEAVE_SCRIPT })
+    this.#commands = options.client as unknown as PresenceCommands
+  }
+
+  /** True when some change since the last reconcile did not reach Redis. */
+  get dirty(): boolean {
+    return this.#dirty
+  }
+
+  /**
+   * A local connection joined: record it, announce `member_added` when the user is new to the
+   * cluster, and resolve the cluster roster for its `subscription_succeeded`. Never rejects.
+   */
+  async join(appId: string, channel: string, socketId: string, member: PresenceMember): Promise<string> {
+    const mirror = this.#mirror(appId, channel, true)
+    const firstLocally = ![...mirror.values()].some((m) => m.userId === member.userId)
+    mirror.set(socketId, member)
+    const entry = { appId, channel, socketId, userId: member.userId }
+    if (this.#client.status === 'ready') {
+      try {
+        const [first, info] = await this.#write(entry, member.userInfo)
+        if (first) this.#announce(appId, channel, MEMBER_ADDED, memberAddedData(member), socketId)
+        return rosterFromInfo(info)
+      } catch (err) {
+        this.#logger.warn({ err, channel }, 'herald cluster: presence join not recorded in redis; serving the local roster until it returns')
+      }
+    }
+    this.#dirty = true
+    if (firstLocally) this.#announceLocally(appId, channel, MEMBER_ADDED, memberAddedData(member), socketId)
+    return this.#localRoster(appId, channel)
+  }
+
+  /** A local connection left: remove it and announce `member_removed` when it was the user's last. */
+  leave(appId: string, channel: string, socketId: string, userId: string): void {
+    const mirror = this.#mirror(appId, channel, false)
+    if (mirror?.delete(socketId) !== true) return
+    if (mirror.size === 0) this.#local.delete(mirrorKey(appId, channel))
+    const lastLocally = ![...(mirror.values())].some((m) => m.userId === userId)
+    const data = JSON.stringify({ user_id: userId })
+    const fallBack = (): void => {
+      this.#dirty = true
+      if (lastLocally) this.#announceLocally(appId, channel, MEMBER_REMOVED, data)
+    }
+    if (this.#client.status !== 'ready') return fallBack()
+    this.#remove(this.#serverId, { appId, channel, socketId, userId }).then(
+      (last) => {
+        if (last) this.#announce(appId, channel, MEMBER_REMOVED, data)
+      },
+      (err: unknown) => {
+        this.#logger.warn({ err, channel }, 'herald cluster: presence leave not recorded in redis; it is repaired when redis returns')
+        fallBack()
+      },
+    )
+  }
+
+  /**
+   * Makes Redis match this process's live presence connections: drops entries of connections that
+   * left while Redis was unreachable (announcing `member_removed` where it was the user's last) and
+   * (re-)registers every live one (announcing `member_added` where the user is new to the cluster,
+   * e.g. after Redis restarted empty). Safe to repeat.
+   */
+  async reconcile(): Promise<void> {
+    this.#dirty = false
+    const stored = await this.#client.smembers(this.#keys.presenceEntries(this.#serverId))
+    const live = new Map<string, { entry: PresenceEntry; member: PresenceMember }>()
+    for (const [k, sockets] of this.#local) {
+      const { appId, channel } = splitMirrorKey(k)
+      for (const [socketId, member] of sockets) {
+        const entry = { appId, channel, socketId, userId: member.userId }
+        live.set(encodePresenceEntry(entry), { entry, member })
+      }
+    }
+    // Issued without awaiting in between, so a join or leave arriving meanwhile queues behind them.
+    const removals = stored
+      .filter((raw) => !live.has(raw))
+      .map(decodePresenceEntry)
+      .filter((e): e is PresenceEntry => e !== undefined)
+      .map(async (entry) => {
+        if (await this.#remove(this.#serverId, entry)) this.#announce(entry.appId, entry.channel, MEMBER_REMOVED, JSON.stringify({ user_id: entry.userId }))
+      })
+    const joins = [...live.values()].map(async ({ entry, member }) => {
+      const [first] = await this.#write(entry, member.userInfo)
+      if (first) this.#announce(entry.appId, entry.channel, MEMBER_ADDED, memberAddedData(member), entry.socketId)
+    })
+    const results = await Promise.allSettled([...removals, ...joins])
+    const failed = results.find((r) => r.status === 'rejected')
+    if (failed !== undefined) {
+      this.#dirty = true
+      throw (failed as PromiseRejectedResult).reason
+    }
+  }
+
+  /**
+   * Removes every presence connection of dead server `serverId`, announcing `member_removed` for
+   * users left with no connection. Returns how many connections were removed.
+   */
+  async reap(serverId: string): Promise<number> {
+    const raws = await this.#client.smembers(this.#keys.presenceEntries(serverId))
+    const entries = raws.map(decodePresenceEntry).filter((e): e is PresenceEntry => e !== undefined)
+    await Promise.all(
+      entries.map(async (entry) => {
+        if (await this.#remove(serverId, entry)) this.#announce(entry.appId, entry.channel, MEMBER_REMOVED, JSON.stringify({ user_id: entry.userId }))
+      }),
+    )
+    await this.#client.del(this.#keys.presenceEntries(serverId))
+    return entries.length
+  }
+
+  /** Distinct users on a presence channel, cluster-wide (local only while Redis is down). */
+  async users(appId: string, channel: string): Promise<string[]> {
+    if (this.#client.status === 'ready') return this.#client.hkeys(this.#keys.presence(appId, channel)[1])
+    return [...new Set([...(this.#mirror(appId, channel, false)?.values() ?? [])].map((m) => m.userId))]
+  }
+
+  /** Distinct user counts of the given presence channels, cluster-wide. */
+  async userCounts(appId: string, channels: readonly string[]): Promise<number[]> {
+    return Promise.all(channels.map((c) => this.#client.hlen(this.#keys.presence(appId, c)[1])))
+  }
+
+  async #write(entry: PresenceEntry, userInfo: unknown): Promise<[boolean, string[]]> {
+    const [conns, users, info] = this.#keys.presence(entry.appId, entry.channel)
+    const registered = this.#client.sadd(this.#keys.presenceEntries(this.#serverId), encodePresenceEntry(entry))
+    const joined = this.#commands.heraldPresenceJoin(conns, users, info, connectionField(this.#serverId, entry.socketId), entry.userId, JSON.stringify(userInfo ?? null))
+    const [, [first, infos]] = await Promise.all([registered, joined])
+    return [first === 1, infos]
+  }
+
+  async #remove(serverId: string, entry: PresenceEntry): Promise<boolean> {
+    const [conns, users, info] = this.#keys.presence(entry.appId, entry.channel)
+    const left = this.#commands.heraldPresenceLeave(conns, users, info, connectionField(serverId, entry.socketId), entry.userId)
+    const unregistered = this.#client.srem(this.#keys.presenceEntries(serverId), encodePresenceEntry(entry))
+    const [last] = await Promise.all([left, unregistered])
+    return last === 1
+  }
+
+  #mirror(appId: string, channel: string, create: true): Map<string, PresenceMember>
+  #mirror(appId: string, channel: string, create: false): Map<string, PresenceMember> | undefined
+  #mirror(appId: string, channel: string, create: boolean): Map<string, PresenceMember> | undefined {
+    const k = mirrorKey(appId, channel)
+    let m = this.#local.get(k)
+    if (m === undefined && create) {
+      m = new Map()
+      this.#local.set(k, m)
+    }
+    return m
+  }
+
+  #localRoster(appId: string, channel: string): string {
+    const hash: Record<string, unknown> = {}
+    for (const m of this.#mirror(appId, channel, false)?.values() ?? []) if (!(m.userId in hash)) hash[m.userId] = m.userInfo ?? null
+    return serialiseRoster(hash)
+  }
+}
+
+function mirrorKey(appId: string, channel: string): string {
+  return `${appId}\u0000${channel}`
+}
+
+function splitMirrorKey(k: string): { appId: string; channel: string } {
+  const at = k.indexOf('\u0000')
+  return { appId: k.slice(0, at), channel: k.slice(at + 1) }
+}
+
+/** `member_added` data, as the single-process hub sends it. */
+function memberAddedData(member: PresenceMember): string {
+  return JSON.stringify(member.userInfo === undefined ? { user_id: member.userId } : { user_id: member.userId, user_info: member.userInfo })
+}
+
+/** Builds the roster from a channel's `info` hash as returned by HGETALL (flat field/value list). */
+function rosterFromInfo(flat: readonly string[]): string {
+  const hash: Record<string, unknown> = {}
+  for (let i = 0; i + 1 < flat.length; i += 2) {
+    const id = flat[i] as string
+    try {
+      hash[id] = JSON.parse(flat[i + 1] as string) as unknown
+    } catch {
+      // Written by JOIN_SCRIPT from JSON.stringify, so unparsable only if someone else wrote it: show no info.
+      hash[id] = null
+    }
+  }
+  return serialiseRoster(hash)
+}
+
+function serialiseRoster(hash: Record<string, unknown>): string {
+  const ids = Object.keys(hash)
+  return JSON.stringify({ presence: { ids, hash, count: ids.length } })
+}

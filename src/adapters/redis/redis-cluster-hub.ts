@@ -1,0 +1,360 @@
+import { randomUUID } from 'node:crypto'
+import { nullLogger, type LoggerPort } from '../../domain/ports/logger-port.js'
+import type { ClusterStatePort } from '../../domain/realtime/cluster-state-port.js'
+import type { PresenceMember } from '../../domain/realtime/local-realtime-hub.js'
+import type { ChannelInfo, PublishRequest, RealtimeHubPort } from '../../domain/realtime/realtime-hub-port.js'
+import { ClusterKeys } from './cluster-keys.js'
+import { ClusterOccupancy } from './cluster-occupancy.js'
+import { ClusterPresenceStore } from './cluster-presence-store.js'
+import { ClusterSubscriptionBus } from './cluster-subscription-bus.js'
+import { closeRedisClient, createRedisClient, whenReady, withTimeout, type RedisClient } from './redis-connection.js'
+import { decodeRedisMessage, encodeRedisMessage } from './redis-message.js'
+import type { RedisOptions } from './redis-options.js'
+
+/** Options of {@link RedisClusterHub}. */
+export interface RedisClusterHubOptions {
+  readonly redis: RedisOptions
+  /**
+   * The app that receives messages carrying no Herald app id: those of the redis driver and of a
+   * Laravel app's own redis broadcaster (their format has no app id).
+   */
+  readonly defaultAppId: string
+  /** This server's id in Redis. @default a random UUID */
+  readonly serverId?: string
+  /** How often the server refreshes its heartbeat and looks for dead servers, in ms. @default 1000 */
+  readonly heartbeatMs?: number
+  /**
+   * How long a heartbeat lives, in ms. A server killed without warning has its presence members
+   * removed (with `member_removed`) within `serverTtlMs + heartbeatMs` plus a round trip. @default 3000
+   */
+  readonly serverTtlMs?: number
+  readonly logger?: LoggerPort
+}
+
+/** What `GET /up` reports about the cluster. */
+export interface ClusterHealth {
+  readonly driver: 'redis'
+  readonly serverId: string
+  /** Commands (publish, presence, queries) reach Redis. */
+  readonly connected: boolean
+  /** The pattern subscription is live, so events published anywhere reach this server. */
+  readonly subscribed: boolean
+}
+
+interface Started {
+  readonly store: RedisClient
+  readonly bus: ClusterSubscriptionBus
+  readonly presence: ClusterPresenceStore
+  readonly occupancy: ClusterOccupancy
+  readonly timer: NodeJS.Timeout
+}
+
+/** Longest a dead server's removal is left to the server that claimed it before another retries. */
+const REAP_CLAIM_MS = 30_000
+
+/**
+ * Many Herald servers as one, over Redis. Publishing goes ONLY through Redis (PUBLISH in Laravel's
+ * format on `prefix + channel`); every server, this one included, delivers to its own connections
+ * when the message comes back through its pattern subscription, so each subscriber gets an event
+ * exactly once whichever server or process published it.
+ *
+ * Presence rosters, channel occupancy and `terminateUser` are cluster-wide. While Redis is
+ * unreachable the server keeps going on its own (local delivery, local rosters and counts) and
+ * repairs the shared state by itself when Redis is back.
+ *
+ * Wiring: create it, give it to the `LocalRealtimeHub` as its `clusterState`, then `start(local)`.
+ */
+export class RedisClusterHub implements RealtimeHubPort, ClusterStatePort {
+  readonly #options: RedisOptions
+  readonly #defaultAppId: string
+  readonly #serverId: string
+  readonly #heartbeatMs: number
+  readonly #serverTtlMs: number
+  readonly #logger: LoggerPort
+  readonly #keys: ClusterKeys
+  #local: RealtimeHubPort | undefined
+  #started: Started | undefined
+  #closed = false
+  #beating = false
+  #reconcileWanted = true
+  #outageLogged = false
+
+  constructor(options: RedisClusterHubOptions) {
+    this.#options = options.redis
+    this.#defaultAppId = options.defaultAppId
+    this.#serverId = options.serverId ?? randomUUID()
+    this.#heartbeatMs = options.heartbeatMs ?? 1000
+    this.#serverTtlMs = options.serverTtlMs ?? 3000
+    this.#logger = options.logger ?? nullLogger
+    this.#keys = new ClusterKeys(options.redis.prefix)
+  }
+
+  /** This server's id in Redis. */
+  get serverId(): string {
+    return this.#serverId
+  }
+
+  /**
+   * Connects, subscribes and registers this server. Waits at most `timeoutMs` for Redis: a server
+   * may start while Redis is down and joins the cluster by itself once Redis is reachable.
+   */
+  async start(local: RealtimeHubPort): Promise<void> {
+    if (this.#started !== undefined) throw new Error('RedisClusterHub.start() was already called')
+    this.#local = local
+    const store = await createRedisClient(this.#options, { name: 'store', offlineQueue: false }, this.#logger)
+    const bus = new ClusterSubscriptionBus(
+      this.#options,
+      this.#keys.control,
+      { onBroadcast: (channel, raw) => this.#deliver(channel, raw), onControl: (raw) => this.#control(raw) },
+      this.#logger,
+    )
+    const presence = new ClusterPresenceStore({
+      client: store,
+      keys: this.#keys,
+      serverId: this.#serverId,
+      logger: this.#logger,
+      announce: (appId, channel, event, data, except) => void this.publish({ appId, channels: [channel], event, data, exceptSocketId: except }),
+      announceLocally: (appId, channel, event, data, except) => this.#publishLocally({ appId, channels: [channel], event, data, exceptSocketId: except }),
+    })
+    const occupancy = new ClusterOccupancy(store, this.#keys, this.#serverId)
+    const timer = setInterval(() => void this.#beat(), this.#heartbeatMs)
+    timer.unref()
+    this.#started = { store, bus, presence, occupancy, timer }
+    store.on('ready', () => {
+      // Back after an outage (or first connect): the shared state may be stale or empty; repair now.
+      this.#reconcileWanted = true
+      this.#outageLogged = false
+      void this.#beat()
+    })
+    const timeoutMs = this.#options.timeoutMs
+    const subscribed = bus.start()
+    try {
+      await withTimeout(Promise.all([whenReady(store, timeoutMs).then(() => this.#beat()), subscribed]), timeoutMs, 'joining the redis cluster')
+      this.#logger.info({ serverId: this.#serverId }, 'herald cluster: joined over redis')
+    } catch (err) {
+      // Keep the subscription attempt alive: ioredis keeps retrying and the server joins later.
+      subscribed.catch(() => {})
+      this.#logger.error({ err, serverId: this.#serverId }, 'herald cluster: redis unreachable at start-up; serving local connections until it is')
+    }
+  }
+
+  /** Connection state for `GET /up`. */
+  health(): ClusterHealth {
+    const s = this.#started
+    return { driver: 'redis', serverId: this.#serverId, connected: s?.store.status === 'ready', subscribed: s?.bus.subscribed === true }
+  }
+
+  async publish(request: PublishRequest): Promise<void> {
+    const s = this.#started
+    if (s !== undefined && s.store.status === 'ready' && request.channels.length > 0) {
+      const herald = request.userId === undefined ? { app: request.appId } : { app: request.appId, user_id: request.userId }
+      const body = encodeRedisMessage({ event: request.event, data: request.data, socket: request.exceptSocketId ?? null, herald })
+      try {
+        const prefix = this.#options.prefix
+        await withTimeout(Promise.all(request.channels.map((c) => s.store.publish(prefix + c, body))), this.#options.timeoutMs, 'redis PUBLISH')
+        return
+      } catch (err) {
+        this.#logOutage(err)
+      }
+    } else if (s !== undefined) {
+      this.#logOutage(new Error(`redis connection is ${s.store.status}`))
+    }
+    // Redis is unreachable, so nothing comes back through the subscription: deliver here directly.
+    await this.#localHub().publish(request)
+  }
+
+  async channels(appId: string, prefix?: string): Promise<Map<string, ChannelInfo>> {
+    const s = this.#started
+    const accept = (c: string): boolean => prefix === undefined || c.startsWith(prefix)
+    if (s === undefined || s.store.status !== 'ready') return this.#localHub().channels(appId, prefix)
+    try {
+      const totals = await s.occupancy.totals(appId, accept)
+      const presenceNames = [...totals.keys()].filter(isPresence)
+      const userCounts = await s.presence.userCounts(appId, presenceNames)
+      const result = new Map<string, ChannelInfo>()
+      for (const [name, count] of totals) result.set(name, { occupied: count > 0, subscriptionCount: count })
+      presenceNames.forEach((name, i) => result.set(name, { occupied: true, subscriptionCount: totals.get(name) ?? 0, userCount: userCounts[i] ?? 0 }))
+      return result
+    } catch (err) {
+      this.#logOutage(err)
+      return this.#localHub().channels(appId, prefix)
+    }
+  }
+
+  async channel(appId: string, channel: string): Promise<ChannelInfo> {
+    const s = this.#started
+    if (s === undefined || s.store.status !== 'ready') return this.#localHub().channel(appId, channel)
+    try {
+      const count = (await s.occupancy.totals(appId, (c) => c === channel)).get(channel) ?? 0
+      const base = { occupied: count > 0, subscriptionCount: count }
+      if (!isPresence(channel)) return base
+      const [users] = await s.presence.userCounts(appId, [channel])
+      return { ...base, userCount: users ?? 0 }
+    } catch (err) {
+      this.#logOutage(err)
+      return this.#localHub().channel(appId, channel)
+    }
+  }
+
+  async presenceUsers(appId: string, channel: string): Promise<string[]> {
+    const s = this.#started
+    if (s === undefined) return this.#localHub().presenceUsers(appId, channel)
+    try {
+      return await s.presence.users(appId, channel)
+    } catch (err) {
+      this.#logOutage(err)
+      return this.#localHub().presenceUsers(appId, channel)
+    }
+  }
+
+  /** Closes the user's connections on every server (a control message over Redis). */
+  async terminateUser(appId: string, userId: string): Promise<void> {
+    const s = this.#started
+    if (s !== undefined && s.store.status === 'ready') {
+      try {
+        await withTimeout(s.store.publish(this.#keys.control, JSON.stringify({ type: 'terminate', app: appId, user: userId })), this.#options.timeoutMs, 'redis PUBLISH')
+        return
+      } catch (err) {
+        this.#logOutage(err)
+      }
+    }
+    await this.#localHub().terminateUser(appId, userId)
+  }
+
+  subscribed(appId: string, channel: string, socketId: string, member?: PresenceMember): Promise<string> | undefined {
+    const s = this.#started
+    if (s === undefined) return undefined
+    s.occupancy.change(appId, channel, 1)
+    return member === undefined ? undefined : s.presence.join(appId, channel, socketId, member)
+  }
+
+  unsubscribed(appId: string, channel: string, socketId: string, userId?: string): void {
+    const s = this.#started
+    if (s === undefined) return
+    s.occupancy.change(appId, channel, -1)
+    if (userId !== undefined) s.presence.leave(appId, channel, socketId, userId)
+  }
+
+  /**
+   * Leaves the cluster: this server's remaining presence members are removed (with
+   * `member_removed` to the other servers), its registration deleted, its connections quit.
+   */
+  async close(): Promise<void> {
+    if (this.#closed) return
+    this.#closed = true
+    const s = this.#started
+    if (s === undefined) return
+    clearInterval(s.timer)
+    if (s.store.status === 'ready') {
+      try {
+        await withTimeout(this.#forget(this.#serverId), this.#options.timeoutMs, 'leaving the redis cluster')
+      } catch (err) {
+        // The others reap this server when its heartbeat expires; closing must not fail over it.
+        this.#logger.warn({ err }, 'herald cluster: could not deregister; other servers will remove this one when its heartbeat expires')
+      }
+    }
+    await Promise.all([s.bus.close(), closeRedisClient(s.store)])
+  }
+
+  /** Heartbeat: refresh this server's registration, repair shared state when needed, reap dead servers. */
+  async #beat(): Promise<void> {
+    const s = this.#started
+    if (s === undefined || this.#closed || this.#beating || s.store.status !== 'ready') return
+    this.#beating = true
+    try {
+      const results = await s.store.multi().set(this.#keys.alive(this.#serverId), '1', 'PX', this.#serverTtlMs).sadd(this.#keys.servers, this.#serverId).exec()
+      // SADD adding us back means Redis lost our registration (restarted empty, or we were reaped).
+      if (results?.[1]?.[1] === 1) this.#reconcileWanted = true
+      if (this.#reconcileWanted || s.presence.dirty || s.occupancy.dirty) {
+        this.#reconcileWanted = false
+        await Promise.all([s.presence.reconcile(), s.occupancy.reconcile()])
+        this.#logger.debug({ serverId: this.#serverId }, 'herald cluster: shared state reconciled')
+      }
+      await this.#reapDeadServers(s)
+    } catch (err) {
+      // The next beat (or the next 'ready') retries; an outage is logged by the connection itself.
+      this.#reconcileWanted = true
+      this.#logger.debug({ err }, 'herald cluster: heartbeat failed')
+    } finally {
+      this.#beating = false
+    }
+  }
+
+  async #reapDeadServers(s: Started): Promise<void> {
+    const others = (await s.store.smembers(this.#keys.servers)).filter((id) => id !== this.#serverId)
+    if (others.length === 0) return
+    const alive = await Promise.all(others.map((id) => s.store.exists(this.#keys.alive(id))))
+    for (const [i, id] of others.entries()) {
+      if (alive[i] !== 0) continue
+      // One server does the removal, so each member_removed is announced by exactly one server.
+      if ((await s.store.set(this.#keys.reaping(id), this.#serverId, 'PX', REAP_CLAIM_MS, 'NX')) !== 'OK') continue
+      const members = await this.#forget(id)
+      this.#logger.warn({ deadServer: id, members }, 'herald cluster: removed a server whose heartbeat expired')
+    }
+  }
+
+  /** Removes a server's presence connections, channel counts and registration. */
+  async #forget(serverId: string): Promise<number> {
+    const s = this.#started
+    if (s === undefined) return 0
+    const members = await s.presence.reap(serverId)
+    await s.store.del(this.#keys.channelCounts(serverId))
+    await s.store.del(this.#keys.alive(serverId))
+    await s.store.srem(this.#keys.servers, serverId)
+    return members
+  }
+
+  #deliver(channel: string, raw: string): void {
+    const message = decodeRedisMessage(raw)
+    if (message === undefined) {
+      this.#logger.debug({ channel }, 'herald cluster: ignored a message not in the broadcast format')
+      return
+    }
+    this.#publishLocally({
+      appId: message.appId ?? this.#defaultAppId,
+      channels: [channel],
+      event: message.event,
+      data: message.data,
+      exceptSocketId: message.socket,
+      userId: message.userId,
+    })
+  }
+
+  #control(raw: string): void {
+    let m: unknown
+    try {
+      m = JSON.parse(raw)
+    } catch {
+      m = undefined
+    }
+    const c = m as { type?: unknown; app?: unknown; user?: unknown } | undefined
+    if (c?.type === 'terminate' && typeof c.app === 'string' && typeof c.user === 'string') {
+      this.#localHub()
+        .terminateUser(c.app, c.user)
+        .catch((err: unknown) => this.#logger.error({ err }, 'herald cluster: terminating connections failed'))
+    } else {
+      this.#logger.warn({ message: raw.slice(0, 200) }, 'herald cluster: ignored an unknown control message')
+    }
+  }
+
+  #publishLocally(request: PublishRequest): void {
+    this.#localHub()
+      .publish(request)
+      .catch((err: unknown) => this.#logger.error({ err, channels: request.channels }, 'herald cluster: local delivery failed'))
+  }
+
+  #localHub(): RealtimeHubPort {
+    if (this.#local === undefined) throw new Error('RedisClusterHub: start(local) must be called before use')
+    return this.#local
+  }
+
+  #logOutage(err: unknown): void {
+    if (this.#outageLogged) return
+    this.#outageLogged = true
+    this.#logger.error({ err, serverId: this.#serverId }, 'herald cluster: redis unavailable; delivering to local connections only until it returns')
+  }
+}
+
+function isPresence(channel: string): boolean {
+  return channel.startsWith('presence-')
+}
