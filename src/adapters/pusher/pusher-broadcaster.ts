@@ -78,8 +78,10 @@ export class PusherBroadcaster implements BroadcasterPort {
     }
     const params: Pusher.TriggerParams = message.socketId === undefined ? {} : { socket_id: message.socketId }
     const timeoutMs = this.#options.timeoutMs
+    // Loading the SDK is local, one-off work (about a second on a busy machine), so it is not charged
+    // to timeoutMs, which bounds what can actually hang: the network.
+    const client = await this.#loadClient()
     await withDeadline(`Pusher trigger of '${message.event}'`, timeoutMs, async () => {
-      const client = await this.#loadClient()
       const results = await Promise.allSettled(
         batches.map(async (batch) => {
           try {
