@@ -1,0 +1,42 @@
+/**
+ * Environment variables Herald reads, with Laravel's names verbatim, and where each one lands in the
+ * config. Values are strings here; `loadConfig` converts them with the schema (only env values are
+ * converted, never the user's object). Empty strings count as unset, as in a Laravel `.env` whose
+ * `PUSHER_APP_KEY=` is blank.
+ */
+export const ENV_TABLE = [
+  // The default connection; BROADCAST_CONNECTION (Laravel 11+) wins over the legacy BROADCAST_DRIVER.
+  { env: 'BROADCAST_DRIVER', path: ['default'] },
+  { env: 'BROADCAST_CONNECTION', path: ['default'] },
+  { env: 'PUSHER_APP_ID', path: ['connections', 'pusher', 'appId'] },
+  { env: 'PUSHER_APP_KEY', path: ['connections', 'pusher', 'key'] },
+  { env: 'PUSHER_APP_SECRET', path: ['connections', 'pusher', 'secret'] },
+  { env: 'PUSHER_APP_CLUSTER', path: ['connections', 'pusher', 'cluster'] },
+  { env: 'PUSHER_HOST', path: ['connections', 'pusher', 'host'] },
+  { env: 'PUSHER_PORT', path: ['connections', 'pusher', 'port'] },
+  { env: 'PUSHER_SCHEME', path: ['connections', 'pusher', 'scheme'] },
+  { env: 'ABLY_KEY', path: ['connections', 'ably', 'key'] },
+  { env: 'REDIS_URL', path: ['connections', 'redis', 'url'] },
+  { env: 'BROADCAST_APP_ID', path: ['apps', '0', 'id'] },
+  { env: 'BROADCAST_APP_KEY', path: ['apps', '0', 'key'] },
+  { env: 'BROADCAST_APP_SECRET', path: ['apps', '0', 'secret'] },
+  { env: 'BROADCAST_APP_CLIENT_EVENTS', path: ['apps', '0', 'clientEvents'] },
+  { env: 'HOST', path: ['server', 'host'] },
+  { env: 'PORT', path: ['server', 'port'] },
+] as const
+
+/** One row of {@link ENV_TABLE}. */
+export type EnvEntry = (typeof ENV_TABLE)[number]
+
+/** An environment: `process.env` or a plain object in tests. */
+export type Env = Readonly<Record<string, string | undefined>>
+
+/** The env values that are set (non-empty), each with the config path it fills, later rows winning on the same path. */
+export function readEnv(env: Env): Map<string, { env: string; value: string }> {
+  const found = new Map<string, { env: string; value: string }>()
+  for (const entry of ENV_TABLE) {
+    const value = env[entry.env]
+    if (value !== undefined && value !== '') found.set(entry.path.join('.'), { env: entry.env, value })
+  }
+  return found
+}

@@ -1,0 +1,109 @@
+import { Type, type Static, type TProperties } from 'typebox'
+import { AblyOptionsSchema } from '../adapters/ably/ably-options.js'
+import { LocalOptionsSchema } from '../adapters/local/local-options.js'
+import { LogOptionsSchema } from '../adapters/log/log-options.js'
+import { NullOptionsSchema } from '../adapters/null/null-options.js'
+import { PusherOptionsSchema } from '../adapters/pusher/pusher-options.js'
+import { RedisOptionsSchema } from '../adapters/redis/redis-options.js'
+
+/** Every driver name, in the order error messages list them. */
+export const DRIVER_NAMES = ['redis', 'pusher', 'ably', 'log', 'null', 'local'] as const
+
+/** The name of a built-in driver. */
+export type DriverName = (typeof DRIVER_NAMES)[number]
+
+// One connection = `{ driver: '<name>' }` plus that driver's own options, unknown keys rejected.
+function connectionSchema<D extends DriverName, P extends TProperties>(driver: D, options: { properties: P }) {
+  return Type.Object({ driver: Type.Literal(driver), ...options.properties }, { additionalProperties: false })
+}
+
+/** Per-driver connection schemas, keyed by driver name (used to validate each connection on its own). */
+export const ConnectionSchemas = {
+  redis: connectionSchema('redis', RedisOptionsSchema),
+  pusher: connectionSchema('pusher', PusherOptionsSchema),
+  ably: connectionSchema('ably', AblyOptionsSchema),
+  log: connectionSchema('log', LogOptionsSchema),
+  null: connectionSchema('null', NullOptionsSchema),
+  local: connectionSchema('local', LocalOptionsSchema),
+} as const
+
+/** One named connection: a union discriminated by `driver`. */
+export const ConnectionSchema = Type.Union([
+  ConnectionSchemas.redis,
+  ConnectionSchemas.pusher,
+  ConnectionSchemas.ably,
+  ConnectionSchemas.log,
+  ConnectionSchemas.null,
+  ConnectionSchemas.local,
+])
+
+/** A validated connection. */
+export type ConnectionConfig = Static<typeof ConnectionSchema>
+
+/** A validated connection of one driver. */
+export type ConnectionConfigOf<D extends DriverName> = Extract<ConnectionConfig, { driver: D }>
+
+/** Default credentials of the built-in app; fine for development, warned about in production. */
+export const DEFAULT_APP = { id: 'herald', key: 'herald-key', secret: 'herald-secret' } as const
+
+/** One Pusher "app" served by a Herald server; matches the domain's `HeraldApp` once defaults are applied. */
+export const AppSchema = Type.Object(
+  {
+    id: Type.String({ minLength: 1, description: 'App id used by the HTTP API (BROADCAST_APP_ID).' }),
+    key: Type.String({ minLength: 1, description: 'Public key clients connect with (BROADCAST_APP_KEY).' }),
+    secret: Type.String({ minLength: 1, description: 'Signing secret (BROADCAST_APP_SECRET); never logged.' }),
+    clientEvents: Type.Boolean({ default: true, description: 'Relay client-* events (BROADCAST_APP_CLIENT_EVENTS). @default true' }),
+    maxConnections: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()], { default: null, description: '@default null (no limit)' }),
+    maxMessageSize: Type.Integer({ minimum: 1, default: 10000, description: 'Largest client frame in bytes. @default 10000' }),
+    maxEventPayloadSize: Type.Integer({ minimum: 1, default: 10240, description: 'Largest HTTP API event data in bytes. @default 10240' }),
+    allowedOrigins: Type.Array(Type.String({ minLength: 1 }), { default: ['*'], description: "@default ['*']" }),
+    activityTimeout: Type.Integer({ minimum: 1, default: 30, description: 'Seconds before the server pings. @default 30' }),
+    encryptionMasterKey: Type.Union([Type.String({ minLength: 1 }), Type.Null()], {
+      default: null,
+      description: 'Base64 master key for private-encrypted- channels. @default null (disabled)',
+    }),
+  },
+  { additionalProperties: false },
+)
+
+/** A validated app. */
+export type AppConfig = Static<typeof AppSchema>
+
+/** Where `herald serve` listens (HOST, PORT). */
+export const ServerSchema = Type.Object(
+  {
+    host: Type.String({ minLength: 1, default: '0.0.0.0', description: "Interface to listen on (HOST). @default '0.0.0.0'" }),
+    port: Type.Integer({ minimum: 0, maximum: 65535, default: 6001, description: 'Port to listen on (PORT). @default 6001' }),
+  },
+  { additionalProperties: false },
+)
+
+/**
+ * All of Herald's configuration, in Laravel's `config/broadcasting.php` shape: named connections,
+ * each with a `driver`, plus the apps a Herald server serves.
+ */
+export const HeraldConfigSchema = Type.Object(
+  {
+    default: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description: "Default connection (BROADCAST_CONNECTION, legacy BROADCAST_DRIVER). Unset: see resolveDefaultConnection().",
+      }),
+    ),
+    connections: Type.Record(Type.String(), ConnectionSchema, { default: {} }),
+    apps: Type.Array(AppSchema, { minItems: 1, description: 'Apps served; one built from BROADCAST_APP_* by default.' }),
+    server: ServerSchema,
+  },
+  { additionalProperties: false },
+)
+
+/** Validated, defaulted configuration. */
+export type HeraldConfig = Static<typeof HeraldConfigSchema>
+
+/** What a user may pass to `loadConfig`: any part of the config; the rest comes from env and defaults. */
+export interface HeraldConfigInput {
+  readonly default?: string
+  readonly connections?: Readonly<Record<string, Readonly<Record<string, unknown>>>>
+  readonly apps?: readonly Readonly<Record<string, unknown>>[]
+  readonly server?: Readonly<Record<string, unknown>>
+}
