@@ -1,7 +1,7 @@
 import { channelKindOf, isValidChannelName } from '../channels/channel-name.js'
 import { ChannelPattern, type ChannelParams } from '../channels/channel-pattern.js'
 import { InvalidConfigError } from '../errors.js'
-import { deny, type AuthorizationResult, type UserAuthenticationResult } from './authorization-result.js'
+import { deny, type AuthorizationDenial, type AuthorizationResult, type PusherAuthPayload, type UserAuthenticationResult } from './authorization-result.js'
 import { defaultUserId, describe, normalizeUserId, presenceMember, type UserIdResolver } from './presence-member.js'
 import { encryptedChannelSharedSecret, signChannelAuth, signUserAuth, type AppCredentials } from './pusher-signature.js'
 import { isValidSocketId } from './socket-id.js'
@@ -114,29 +114,21 @@ export class ChannelAuthorizer<User = unknown> {
   async authorize(user: User, channelName: string, socketId: string): Promise<AuthorizationResult> {
     const credentials = this.#credentials
     if (credentials === undefined) return deny('credentials-missing', 'the channel authorizer has no app key and secret; call setCredentials({ key, secret })')
-    if (!isValidSocketId(socketId)) return deny('invalid-socket-id', `invalid socket id ${describe(socketId)}: expected digits.digits, e.g. "1234.5678"`)
-    if (!isValidChannelName(channelName)) return deny('invalid-channel', `invalid channel name ${describe(channelName)}`)
-    const kind = channelKindOf(channelName)
-    if (kind === 'public') return deny('invalid-channel', `channel ${JSON.stringify(channelName)} is public and needs no authorization`)
-    if (user === null || user === undefined) return deny('unauthenticated', `channel ${JSON.stringify(channelName)} needs an authenticated user`)
-    if (kind === 'encrypted' && credentials.encryptionMasterKey === undefined) {
-      return deny('encryption-not-configured', `channel ${JSON.stringify(channelName)} is encrypted but no encryptionMasterKey is configured`)
-    }
-
+    const refusal = refuseBeforeRules(credentials, user, channelName, socketId)
+    if (refusal !== undefined) return refusal
     const found = this.#find(channelName)
     if (found === undefined) return deny('no-matching-rule', `no channel rule matches ${JSON.stringify(channelName)}`)
-    const { rule, params } = found
-    const where = `rule '${rule.pattern.source}' for ${JSON.stringify(channelName)}`
+    const where = `rule '${found.rule.pattern.source}' for ${JSON.stringify(channelName)}`
 
     let result: ChannelRuleResult
     try {
-      result = await rule.decide(user, params)
+      result = await found.rule.decide(user, found.params)
     } catch (error) {
       return deny('callback-threw', `${where} threw: ${error instanceof Error ? error.message : describe(error)}`, error)
     }
     if (result === false || result === null || result === undefined) return deny('denied', `${where} refused the user`)
 
-    if (kind === 'presence') {
+    if (channelKindOf(channelName) === 'presence') {
       if (result === true) {
         return deny('invalid-member', `${where} returned true; presence channel callbacks must return member info (an object such as { id, name }), not true`)
       }
@@ -149,11 +141,7 @@ export class ChannelAuthorizer<User = unknown> {
     if (result !== true && (typeof result !== 'object' || Array.isArray(result))) {
       return deny('denied', `${where} returned ${describe(result)}; expected true or false`)
     }
-    const auth = signChannelAuth(credentials, socketId, channelName)
-    if (kind === 'encrypted' && credentials.encryptionMasterKey) {
-      return { allowed: true, payload: { auth, shared_secret: encryptedChannelSharedSecret(channelName, credentials.encryptionMasterKey) } }
-    }
-    return { allowed: true, payload: { auth } }
+    return { allowed: true, payload: signPrivate(credentials, channelName, socketId) }
   }
 
   /**
@@ -198,4 +186,27 @@ export class ChannelAuthorizer<User = unknown> {
     }
     return { allowed: true, payload: { auth: signChannelAuth(credentials, socketId, channelName, channelData), channel_data: channelData } }
   }
+}
+
+/** The payload for a private or encrypted channel; encrypted ones also carry their per-channel shared secret. */
+function signPrivate(credentials: AuthorizerCredentials, channelName: string, socketId: string): PusherAuthPayload {
+  const auth = signChannelAuth(credentials, socketId, channelName)
+  const masterKey = credentials.encryptionMasterKey
+  if (channelKindOf(channelName) === 'encrypted' && typeof masterKey === 'string') {
+    return { auth, shared_secret: encryptedChannelSharedSecret(channelName, masterKey) }
+  }
+  return { auth }
+}
+
+/** The refusals that need no rule: socket id, channel name and kind, a missing user, a missing encryption key. */
+function refuseBeforeRules(credentials: AuthorizerCredentials, user: unknown, channelName: string, socketId: string): AuthorizationDenial | undefined {
+  if (!isValidSocketId(socketId)) return deny('invalid-socket-id', `invalid socket id ${describe(socketId)}: expected digits.digits, e.g. "1234.5678"`)
+  if (!isValidChannelName(channelName)) return deny('invalid-channel', `invalid channel name ${describe(channelName)}`)
+  const kind = channelKindOf(channelName)
+  if (kind === 'public') return deny('invalid-channel', `channel ${JSON.stringify(channelName)} is public and needs no authorization`)
+  if (user === null || user === undefined) return deny('unauthenticated', `channel ${JSON.stringify(channelName)} needs an authenticated user`)
+  if (kind === 'encrypted' && credentials.encryptionMasterKey === undefined) {
+    return deny('encryption-not-configured', `channel ${JSON.stringify(channelName)} is encrypted but no encryptionMasterKey is configured`)
+  }
+  return undefined
 }

@@ -174,6 +174,9 @@ describe('ChannelAuthorizer rules', () => {
     denied(await a.authorize(null, 'private-orders.1', socketId), 'unauthenticated')
     denied(await a.authenticateUser(null, socketId), 'unauthenticated')
     denied(await a.authenticateUser(ann, 'x'), 'invalid-socket-id')
+    // Whatever the HTTP layer passes through, the answer is a denial, never a throw.
+    denied(await a.authorize(ann, undefined as never, socketId), 'invalid-channel')
+    denied(await a.authorize(ann, 'private-orders.1', 5678 as never), 'invalid-socket-id')
     assert.equal(calls, 0)
   })
 
