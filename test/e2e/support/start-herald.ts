@@ -38,9 +38,13 @@ export function clientOptions(port: number, sdk: PusherServer, wsPath = ''): Pus
   }
 }
 
-export async function startHerald(options: HeraldPluginOptions & { prefix?: string } = {}): Promise<TestHerald> {
+export async function startHerald(
+  options: HeraldPluginOptions & { prefix?: string } = {},
+  setup?: (app: FastifyInstance) => void | Promise<void>,
+): Promise<TestHerald> {
   const app = Fastify({ logger: false })
   await app.register(herald, { env: {}, ...options })
+  await setup?.(app)
   await app.listen({ port: 0, host: '127.0.0.1' })
   const address = app.server.address()
   if (address === null || typeof address === 'string') throw new Error('no address')
