@@ -5,6 +5,7 @@ import type { BroadcasterPort } from '../../domain/ports/broadcaster-port.js'
 import type { BroadcastMessage } from '../../domain/broadcasting/broadcast-message.js'
 import { channelKindOf } from '../../domain/channels/channel-name.js'
 import { BroadcastFailedError, PayloadTooLargeError } from '../../domain/errors.js'
+import { nullLogger, type LoggerPort } from '../../domain/ports/logger-port.js'
 import { withDeadline } from '../with-deadline.js'
 import type { PusherOptions } from './pusher-options.js'
 
@@ -34,11 +35,13 @@ interface TriggerBatch {
 export class PusherBroadcaster implements BroadcasterPort {
   readonly #options: PusherOptions
   readonly #agent: HttpAgent
+  readonly #logger: LoggerPort
   #client: Promise<Pusher> | undefined
   #closed = false
 
-  constructor(options: PusherOptions) {
+  constructor(options: PusherOptions, logger: LoggerPort = nullLogger) {
     this.#options = options
+    this.#logger = logger
     // Our own keep-alive agent, so close() can release its sockets instead of leaving them to the global agent.
     this.#agent = this.#scheme() === 'https' ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true })
   }
@@ -75,6 +78,9 @@ export class PusherBroadcaster implements BroadcasterPort {
           limit,
         )
       }
+    }
+    if (batches.length > 1) {
+      this.#logger.debug({ driver: DRIVER, event: message.event, channels: channels.length, triggers: batches.length }, 'broadcast split into several Pusher triggers')
     }
     const params: Pusher.TriggerParams = message.socketId === undefined ? {} : { socket_id: message.socketId }
     const timeoutMs = this.#options.timeoutMs
