@@ -1,0 +1,89 @@
+import { parseArgs } from 'node:util'
+import { TargetNames, type TargetName } from './targets.js'
+
+export const ScenarioIds = ['fanout', 'latency', 'memory', 'cluster', 'presence'] as const
+export type ScenarioId = (typeof ScenarioIds)[number]
+
+/** Everything `npm run bench -- …` accepts, validated up front. */
+export interface BenchOptions {
+  quick: boolean
+  runs: number
+  scenarios: ScenarioId[]
+  targets: TargetName[]
+  fanoutSizes: number[]
+  fanoutSeconds: number
+  latencySubscribers: number
+  latencyRates: number[]
+  latencySeconds: number
+  memoryConnections: number
+  clusterSubscribers: number
+  clusterSeconds: number
+  presenceMembers: number[]
+  presenceRate: number
+  presenceSeconds: number
+  presenceHoldMs: number
+  out: string
+}
+
+export const usage = `npm run bench -- [flags]
+  --quick                      short fan-out (N=1000) + latency (50 ev/s) against herald and the ws baselines (~1–2 min)
+  --runs=3                     runs per measurement (median, min–max)
+  --scenarios=${ScenarioIds.join(',')}
+  --targets=${TargetNames.join(',')}
+  --fanout-sizes=1000,5000     --fanout-seconds=3
+  --latency-subscribers=1000   --latency-rates=20,50   --latency-seconds=5
+  --memory-connections=5000
+  --cluster-subscribers=2000   --cluster-seconds=3
+  --presence-members=10,80     --presence-rate=100     --presence-seconds=5   --presence-hold-ms=50
+  --out=bench/results          where latest.md, latest.json and latency.svg go
+  BENCH_VERBOSE=1              echo every child process's output`
+
+function list<T extends string>(flag: string, raw: string, allowed: readonly T[]): T[] {
+  const items = raw.split(',').map((s) => s.trim()).filter((s) => s !== '')
+  for (const item of items) if (!allowed.includes(item as T)) throw new Error(`--${flag}: unknown '${item}'; expected some of: ${allowed.join(', ')}`)
+  return items as T[]
+}
+
+function positive(flag: string, raw: string, integer = true): number {
+  const n = Number(raw)
+  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) throw new Error(`--${flag}: expected a positive ${integer ? 'integer' : 'number'}, got '${raw}'`)
+  return n
+}
+
+function numbers(flag: string, raw: string): number[] {
+  return raw.split(',').map((s) => positive(flag, s.trim()))
+}
+
+export function parseOptions(argv: string[]): BenchOptions | 'help' {
+  const flags = ['runs', 'scenarios', 'targets', 'fanout-sizes', 'fanout-seconds', 'latency-subscribers', 'latency-rates', 'latency-seconds', 'memory-connections', 'cluster-subscribers', 'cluster-seconds', 'presence-members', 'presence-rate', 'presence-seconds', 'presence-hold-ms', 'out'] as const
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: { quick: { type: 'boolean' }, help: { type: 'boolean' }, ...Object.fromEntries(flags.map((f) => [f, { type: 'string' as const }])) },
+  })
+  if (values.help === true) return 'help'
+  const quick = values.quick === true
+  const v = (flag: (typeof flags)[number], fallback: string, quickFallback = fallback): string => {
+    const given = (values as Record<string, unknown>)[flag]
+    return typeof given === 'string' ? given : quick ? quickFallback : fallback
+  }
+  return {
+    quick,
+    runs: positive('runs', v('runs', '3')),
+    scenarios: list('scenarios', v('scenarios', ScenarioIds.join(','), 'fanout,latency'), ScenarioIds),
+    targets: list('targets', v('targets', TargetNames.join(','), 'herald,ws-baseline,ws-baseline-prefr'), TargetNames),
+    fanoutSizes: numbers('fanout-sizes', v('fanout-sizes', '1000,5000', '1000')),
+    fanoutSeconds: positive('fanout-seconds', v('fanout-seconds', '3', '2'), false),
+    latencySubscribers: positive('latency-subscribers', v('latency-subscribers', '1000')),
+    latencyRates: numbers('latency-rates', v('latency-rates', '20,50', '50')),
+    latencySeconds: positive('latency-seconds', v('latency-seconds', '5', '3'), false),
+    memoryConnections: positive('memory-connections', v('memory-connections', '5000')),
+    clusterSubscribers: positive('cluster-subscribers', v('cluster-subscribers', '2000')),
+    clusterSeconds: positive('cluster-seconds', v('cluster-seconds', '3'), false),
+    presenceMembers: numbers('presence-members', v('presence-members', '10,80')),
+    presenceRate: positive('presence-rate', v('presence-rate', '100')),
+    presenceSeconds: positive('presence-seconds', v('presence-seconds', '5'), false),
+    presenceHoldMs: positive('presence-hold-ms', v('presence-hold-ms', '50')),
+    out: v('out', 'bench/results'),
+  }
+}

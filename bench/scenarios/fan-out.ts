@@ -1,0 +1,94 @@
+import { BenchChannel } from '../lib/bench-config.js'
+import { measureWindow, type Window } from '../lib/measure.js'
+import type { Row, ScenarioContext, ScenarioResult } from '../lib/scenario-result.js'
+import { summarize } from '../lib/stats.js'
+import { unavailableReason, type TargetName } from '../lib/targets.js'
+import { errorLine, withRig } from '../lib/with-deployment.js'
+
+export interface FanOutOptions {
+  sizes: number[]
+  seconds: number
+}
+
+/** Numbers of one window, or why it does not count. */
+export function windowFigures(w: Window): { deliveriesPerSec: number; cpuPerDelivery: number; problem: string | undefined } {
+  const lost = w.expected - w.report.deliveries
+  const problems = [
+    w.publishErrors > 0 ? `${w.publishErrors} publish errors (${w.firstPublishError})` : '',
+    lost > 0 ? `${lost} of ${w.expected} deliveries missing` : '',
+    lost < 0 ? `${-lost} deliveries more than expected` : '',
+    w.report.duplicates > 0 ? `${w.report.duplicates} duplicate deliveries` : '',
+    w.report.closedByServer > 0 ? `${w.report.closedByServer} sockets closed by the server` : '',
+  ].filter((p) => p !== '')
+  return {
+    deliveriesPerSec: w.report.deliveries / w.seconds,
+    cpuPerDelivery: w.report.deliveries > 0 ? w.serverCpuMicros / w.report.deliveries : Number.NaN,
+    problem: problems.length > 0 ? problems.join('; ') : undefined,
+  }
+}
+
+/**
+ * Fan-out: N subscribers on one channel, events published through the HTTP API as fast as the system accepts
+ * (flow-controlled so nothing piles up), deliveries/s and server CPU µs per delivery. Each run is one window on the
+ * same connections of a fresh server per (target, N).
+ */
+export async function runFanOut(ctx: ScenarioContext, options: FanOutOptions): Promise<ScenarioResult> {
+  const rows: Row[] = []
+  for (const size of options.sizes) {
+    for (const target of ctx.targets as TargetName[]) {
+      const group = `N=${size}`
+      const reason = unavailableReason(target)
+      if (reason !== undefined) {
+        rows.push({ group, target, metrics: {}, note: `unavailable: ${reason}` })
+        continue
+      }
+      ctx.log(`fan-out ${group} ${target}`)
+      rows.push(await fanOutRow(ctx, target, group, size, options.seconds))
+    }
+  }
+  return {
+    id: 'fanout',
+    title: 'Fan-out',
+    description: `N subscribers on one channel; events (≈100 B) published through the HTTP API as fast as the server and clients accept (≤16 undelivered events in flight); ${options.seconds} s per run. "µs/delivery" = server process CPU time (user+sys) ÷ deliveries.`,
+    columns: [
+      { key: 'deliveriesPerSec', title: 'deliveries/s', digits: 0 },
+      { key: 'cpuPerDelivery', title: 'server CPU µs/delivery', digits: 2, ratio: true },
+      { key: 'events', title: 'events/run', digits: 0 },
+    ],
+    rows,
+    notes: [],
+  }
+}
+
+async function fanOutRow(ctx: ScenarioContext, target: TargetName, group: string, size: number, seconds: number): Promise<Row> {
+  try {
+    return await withRig(target, 1, async ({ deployment, pool, publisher }) => {
+      const connected = await pool.connect(deployment.servers[0]!.url, BenchChannel, size)
+      if (connected.failed > 0) return { group, target, metrics: {}, note: `failed: ${connected.failed} of ${size} subscribers could not connect (${connected.firstError})` }
+      const servers = deployment.servers
+      // A short warm-up lets the JIT settle before the measured windows.
+      await measureWindow({ servers, pool, publisher, subscribers: size, durationMs: 500 })
+      const windows: Window[] = []
+      for (let run = 0; run < ctx.runs; run++) windows.push(await measureWindow({ servers, pool, publisher, subscribers: size, durationMs: seconds * 1000 }))
+      return fanOutMetrics(group, target, windows)
+    })
+  } catch (err) {
+    return { group, target, metrics: {}, note: `failed: ${errorLine(err)}` }
+  }
+}
+
+/** The fan-out row of a set of windows (also used by the cluster scenario). */
+export function fanOutMetrics(group: string, target: string, windows: Window[]): Row {
+  const figures = windows.map(windowFigures)
+  const problem = figures.find((f) => f.problem !== undefined)?.problem
+  return {
+    group,
+    target,
+    metrics: {
+      deliveriesPerSec: summarize(figures.map((f) => f.deliveriesPerSec)),
+      cpuPerDelivery: summarize(figures.map((f) => f.cpuPerDelivery)),
+      events: summarize(windows.map((w) => w.events)),
+    },
+    ...(problem === undefined ? {} : { note: problem }),
+  }
+}
