@@ -19,6 +19,7 @@ describe('demo page in headless Chromium', () => {
   let alice: DemoPage
   let bob: DemoPage
   const log: string[] = []
+  let serverClosed = false
 
   /** Opens the demo in its own browser context and signs in as a demo user through the login screen. */
   async function openAs(username: string): Promise<DemoPage> {
@@ -54,7 +55,7 @@ describe('demo page in headless Chromium', () => {
 
   after(async () => {
     await browser?.close()
-    await demo?.app.close()
+    if (!serverClosed) await demo?.app.close()
   })
 
   it('shows the connection state and each user their own private channel', () =>
@@ -142,5 +143,14 @@ describe('demo page in headless Chromium', () => {
       await bob.context.close()
       await alice.page.locator('#member-list li[data-member="bob"]').waitFor({ state: 'detached' })
       assert.equal(await alice.page.textContent('#member-count'), '1')
+    }))
+
+  it('shows that it is reconnecting when the server goes away', () =>
+    step(async () => {
+      await demo.app.close()
+      serverClosed = true
+      // The plugin's shutdown sends 4200 ("reconnect now"); pusher-js retries and the badge says so.
+      await alice.page.locator('#connection', { hasText: /Reconnecting|unreachable/ }).waitFor()
+      assert.notEqual(await alice.page.getAttribute('#connection', 'data-state'), 'connected')
     }))
 })
