@@ -1,0 +1,46 @@
+/**
+ * `herald`: the framework-agnostic core (events, channels, authorization, the `Broadcasting`
+ * manager), the drivers, the driver registry, configuration and `createBroadcasting`.
+ *
+ * Deliberately not here: Fastify (`herald/fastify`), test doubles (`herald/testing`) and the
+ * tsyringe container (`src/composition`, used by the Fastify host). Importing tsyringe needs the
+ * `reflect-metadata` polyfill, which patches the global `Reflect`: a side effect an app that only
+ * broadcasts should not pay for (the package declares `"sideEffects": false`).
+ */
+export * from './domain/index.js'
+
+export { LogBroadcaster, type BroadcastLogFields } from './adapters/log/log-broadcaster.js'
+export { LogOptionsSchema, type LogOptions } from './adapters/log/log-options.js'
+export { createStdoutLogger, type LineSink } from './adapters/log/stdout-logger.js'
+export { NullBroadcaster } from './adapters/null/null-broadcaster.js'
+export { NullOptionsSchema, type NullOptions } from './adapters/null/null-options.js'
+export { LocalBroadcaster } from './adapters/local/local-broadcaster.js'
+export { LocalOptionsSchema, type LocalOptions } from './adapters/local/local-options.js'
+export { RedisBroadcaster } from './adapters/redis/redis-broadcaster.js'
+export { RedisOptionsSchema, type RedisOptions } from './adapters/redis/redis-options.js'
+export { PusherBroadcaster } from './adapters/pusher/pusher-broadcaster.js'
+export { PusherOptionsSchema, type PusherOptions } from './adapters/pusher/pusher-options.js'
+export { AblyBroadcaster } from './adapters/ably/ably-broadcaster.js'
+export { AblyOptionsSchema, type AblyOptions } from './adapters/ably/ably-options.js'
+
+export { driverFactories, createDriver, type DriverDeps, type DriverFactory } from './adapters/registry.js'
+export { createBroadcasting } from './adapters/create-broadcasting.js'
+
+export {
+  HeraldConfigSchema,
+  ConnectionSchema,
+  ConnectionSchemas,
+  AppSchema,
+  ServerSchema,
+  DRIVER_NAMES,
+  DEFAULT_APP,
+  type DriverName,
+  type HeraldConfig,
+  type HeraldConfigInput,
+  type ConnectionConfig,
+  type ConnectionConfigOf,
+  type AppConfig,
+} from './config/schema.js'
+export { loadConfig, HERALD_WARN_DEFAULT_SECRET } from './config/load-config.js'
+export { resolveDefaultConnection } from './config/resolve-default-connection.js'
+export { ENV_TABLE, type Env } from './config/env.js'
