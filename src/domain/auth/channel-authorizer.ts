@@ -1,4 +1,4 @@
-import { channelKindOf, isValidChannelName } from '../channels/channel-name.js'
+import { channelKindOf, isValidChannelName, stripChannelPrefix } from '../channels/channel-name.js'
 import { ChannelPattern, type ChannelParams } from '../channels/channel-pattern.js'
 import { InvalidConfigError } from '../errors.js'
 import { deny, type AuthorizationDenial, type AuthorizationResult, type PusherAuthPayload, type UserAuthenticationResult } from './authorization-result.js'
@@ -166,8 +166,10 @@ export class ChannelAuthorizer<User = unknown> {
 
   /** The first rule whose pattern matches, with its parameters. Iterates compiled patterns only. */
   #find(channelName: string): { rule: Rule<User>; params: Record<string, string> } | undefined {
+    // The name was validated before; strip its prefix once rather than once per rule.
+    const name = stripChannelPrefix(channelName)
     for (const rule of this.#rules) {
-      const params = rule.pattern.match(channelName)
+      const params = rule.pattern.matchUnprefixed(name)
       if (params !== null) return { rule, params }
     }
     return undefined

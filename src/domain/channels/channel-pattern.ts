@@ -70,7 +70,15 @@ export class ChannelPattern<P extends string = string> {
    */
   match(channelName: string): ChannelParams<P> | null {
     if (!isValidChannelName(channelName)) return null
-    const m = this.#regex.exec(stripChannelPrefix(channelName))
+    return this.matchUnprefixed(stripChannelPrefix(channelName))
+  }
+
+  /**
+   * Like {@link match} for a name already validated and stripped of its kind prefix; for callers that try
+   * many patterns against one name (the authorizer) and so validate and strip once.
+   */
+  matchUnprefixed(name: string): ChannelParams<P> | null {
+    const m = this.#regex.exec(name)
     if (m === null) return null
     // Spread into a plain object: `groups` has a null prototype, which surprises deepEqual and callers.
     return { ...m.groups } as ChannelParams<P>

@@ -62,6 +62,12 @@ describe('ChannelPattern.match', () => {
     assert.equal(both, '12')
   })
 
+  it('matchUnprefixed matches a bare name as is (the prefix is not stripped again)', () => {
+    const p = ChannelPattern.compile('orders.{orderId}')
+    assert.deepEqual(p.matchUnprefixed('orders.7'), { orderId: '7' })
+    assert.equal(p.matchUnprefixed('private-orders.7'), null)
+  })
+
   it('records the parameter names in order', () => {
     assert.deepEqual(ChannelPattern.compile('a.{x}.*.{y}').paramNames, ['x', 'y'])
   })
