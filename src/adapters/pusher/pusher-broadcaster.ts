@@ -73,7 +73,7 @@ export class PusherBroadcaster implements BroadcasterPort {
       const size = batch.encrypted ? encryptedDataSize(data) : Buffer.byteLength(data)
       if (size > limit) {
         throw new PayloadTooLargeError(
-          `The data of event '${message.event}' for driver '${DRIVER}' to [${channels.join(', ')}] (raise maxPayloadSize only if your server accepts more)`,
+          `Event '${message.event}' via driver '${DRIVER}' to [${channels.join(', ')}]: its data (limited by the maxPayloadSize option)`,
           size,
           limit,
         )
@@ -98,14 +98,12 @@ export class PusherBroadcaster implements BroadcasterPort {
           }
         }),
       )
-      const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [{ reason: r.reason as unknown, batch: batches[i] }] : []))
+      const failed = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []))
       const first = failed[0]
       if (first === undefined) return
-      if (batches.length === 1) throw first.reason
-      const reason = first.reason instanceof Error ? first.reason.message : String(first.reason)
-      throw new Error(`${failed.length} of ${batches.length} triggers failed (the others were delivered); first failure: ${reason}`, {
-        cause: first.reason,
-      })
+      if (batches.length === 1) throw first
+      const reason = first instanceof Error ? first.message : String(first)
+      throw new Error(`${failed.length} of ${batches.length} triggers failed (the others were delivered); first failure: ${reason}`, { cause: first })
     })
   }
 
