@@ -52,13 +52,14 @@ async function echo(broadcaster: 'pusher' | 'reverb', token: string): Promise<Ec
     auth: { headers: { Authorization: `Bearer ${token}` } },
     withoutInterceptors: true,
   }
+  // The casts only bridge pusher-js's CommonJS typings (see support/pusher-js.ts).
   // Echo finds Pusher in its options or on window.Pusher; both ways are exercised.
   const instance = broadcaster === 'pusher'
-    ? new Echo({ broadcaster: 'pusher', ...options, Pusher })
+    ? new Echo<'pusher'>({ broadcaster: 'pusher', ...options, Pusher } as never)
     : (() => {
         ;(globalThis as { window?: unknown }).window = { Pusher }
         try {
-          return new Echo({ broadcaster: 'reverb', ...options })
+          return new Echo<'reverb'>({ broadcaster: 'reverb', ...options } as never)
         } finally {
           delete (globalThis as { window?: unknown }).window
         }
