@@ -100,10 +100,21 @@ export const HeraldConfigSchema = Type.Object(
 /** Validated, defaulted configuration. */
 export type HeraldConfig = Static<typeof HeraldConfigSchema>
 
+/**
+ * One connection as a user writes it: a driver and any of its options (defaults fill the rest).
+ * `driver` may be left out for a connection named after its driver (`connections.pusher`).
+ */
+export type ConnectionInput = {
+  [D in DriverName]: { readonly driver?: D } & Partial<Omit<ConnectionConfigOf<D>, 'driver'>>
+}[DriverName]
+
+/** An app as a user writes it: `id`, `key`, `secret`, and any limits to change. */
+export type AppInput = Pick<AppConfig, 'id' | 'key' | 'secret'> & Partial<Omit<AppConfig, 'id' | 'key' | 'secret'>>
+
 /** What a user may pass to `loadConfig`: any part of the config; the rest comes from env and defaults. */
 export interface HeraldConfigInput {
   readonly default?: string
-  readonly connections?: Readonly<Record<string, Readonly<Record<string, unknown>>>>
-  readonly apps?: readonly Readonly<Record<string, unknown>>[]
-  readonly server?: Readonly<Record<string, unknown>>
+  readonly connections?: Readonly<Record<string, ConnectionInput>>
+  readonly apps?: readonly AppInput[]
+  readonly server?: Partial<Static<typeof ServerSchema>>
 }

@@ -184,7 +184,7 @@ describe('loadConfig', () => {
   })
 
   test('the input object is not mutated', () => {
-    const input = { connections: { main: { driver: 'log' } }, apps: [{ id: 'a', key: 'k', secret: 's' }] }
+    const input = { connections: { main: { driver: 'log' as const } }, apps: [{ id: 'a', key: 'k', secret: 's' }] }
     const copy = structuredClone(input)
     loadConfig(input, {})
     assert.deepEqual(input, copy)
