@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util'
-import { TargetNames, type TargetName } from './targets.js'
+import { DefaultTargets, TargetNames, type TargetName } from './targets.js'
 
 export const ScenarioIds = ['fanout', 'latency', 'memory', 'cluster', 'presence'] as const
 export type ScenarioId = (typeof ScenarioIds)[number]
@@ -29,7 +29,7 @@ export const usage = `npm run bench -- [flags]
   --quick                      short fan-out (N=1000) + latency (50 ev/s) against herald and the ws baselines (~1–2 min)
   --runs=3                     runs per measurement (median, min–max)
   --scenarios=${ScenarioIds.join(',')}
-  --targets=${TargetNames.join(',')}
+  --targets=${DefaultTargets.join(',')}   (also: ws-baseline-batch, pre-framed + corked per event-loop turn)
   --fanout-sizes=1000,5000     --fanout-seconds=3
   --latency-subscribers=1000   --latency-rates=20,50   --latency-seconds=5
   --memory-connections=5000
@@ -71,7 +71,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     quick,
     runs: positive('runs', v('runs', '3')),
     scenarios: list('scenarios', v('scenarios', ScenarioIds.join(','), 'fanout,latency'), ScenarioIds),
-    targets: list('targets', v('targets', TargetNames.join(','), 'herald,ws-baseline,ws-baseline-prefr'), TargetNames),
+    targets: list('targets', v('targets', DefaultTargets.join(','), 'herald,ws-baseline,ws-baseline-prefr'), TargetNames),
     fanoutSizes: numbers('fanout-sizes', v('fanout-sizes', '1000,5000', '1000')),
     fanoutSeconds: positive('fanout-seconds', v('fanout-seconds', '3', '2'), false),
     latencySubscribers: positive('latency-subscribers', v('latency-subscribers', '1000')),

@@ -7,7 +7,10 @@ import { spawnTracked, tsNodeArgs, type TrackedProcess } from './processes.js'
 import { startRedis, waitForPort, type PrivateRedis } from './redis.js'
 
 /** The servers a scenario can run against. */
-export const TargetNames = ['herald', 'ws-baseline', 'ws-baseline-prefr', 'socketio', 'socketio-redis'] as const
+export const TargetNames = ['herald', 'ws-baseline', 'ws-baseline-prefr', 'socketio', 'socketio-redis', 'ws-baseline-batch'] as const
+
+/** What runs when --targets is not given (ws-baseline-batch is an opt-in demonstration). */
+export const DefaultTargets: TargetName[] = ['herald', 'ws-baseline', 'ws-baseline-prefr', 'socketio', 'socketio-redis']
 export type TargetName = (typeof TargetNames)[number]
 
 /** The reference every ratio column divides by. */
@@ -38,6 +41,7 @@ const specs: Record<TargetName, TargetSpec> = {
   },
   'ws-baseline': { client: 'pusher', script: fileURLToPath(new URL('../servers/ws-baseline.ts', import.meta.url)), args: [], env: {} },
   'ws-baseline-prefr': { client: 'pusher', script: fileURLToPath(new URL('../servers/ws-baseline.ts', import.meta.url)), args: [], env: { BENCH_PREFRAMED: '1' } },
+  'ws-baseline-batch': { client: 'pusher', script: fileURLToPath(new URL('../servers/ws-baseline.ts', import.meta.url)), args: [], env: { BENCH_BATCH: '1' } },
   socketio: { client: 'socketio', script: fileURLToPath(new URL('../servers/socketio.ts', import.meta.url)), args: [], env: {} },
   'socketio-redis': {
     client: 'socketio',

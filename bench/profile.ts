@@ -1,0 +1,46 @@
+/**
+ * CPU profile of one server's fan-out: `node --import tsx bench/profile.ts [--target=herald] [--subscribers=1000]
+ * [--seconds=5] [--top=30]`. The V8 sampling profiler (the one behind `node --cpu-prof`) runs inside the server
+ * only around the measured window, so start-up and connect do not dilute it. Writes the `.cpuprofile` (open it in
+ * Chrome DevTools or speedscope) to bench/results/raw/ and a self-time summary to bench/results/profile-<target>.md.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { parseArgs } from 'node:util'
+import { BenchChannel } from './lib/bench-config.js'
+import { profileMarkdown, summarizeProfile, type CpuProfile } from './lib/cpu-profile-summary.js'
+import { measureWindow } from './lib/measure.js'
+import { TargetNames, type TargetName } from './lib/targets.js'
+import { withRig } from './lib/with-deployment.js'
+import { windowFigures } from './scenarios/fan-out.js'
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { target: { type: 'string', default: 'herald' }, subscribers: { type: 'string', default: '1000' }, seconds: { type: 'string', default: '5' }, top: { type: 'string', default: '30' } } })
+  const target = values.target as TargetName
+  if (!TargetNames.includes(target)) throw new Error(`--target: unknown '${target}'; expected one of ${TargetNames.join(', ')}`)
+  const subscribers = Number(values.subscribers)
+  const seconds = Number(values.seconds)
+  mkdirSync('bench/results/raw', { recursive: true })
+  const file = `${process.cwd()}/bench/results/raw/${target}-fanout-${new Date().toISOString().replaceAll(':', '-')}.cpuprofile`
+  const figures = await withRig(target, 1, async ({ deployment, pool, publisher }) => {
+    const server = deployment.servers[0]!
+    const connected = await pool.connect(server.url, BenchChannel, subscribers)
+    if (connected.failed > 0) throw new Error(`${connected.failed} subscribers could not connect: ${connected.firstError}`)
+    await measureWindow({ servers: deployment.servers, pool, publisher, subscribers, durationMs: 1000 })
+    await server.profileStart()
+    const window = await measureWindow({ servers: deployment.servers, pool, publisher, subscribers, durationMs: seconds * 1000 })
+    await server.profileStop(file)
+    return windowFigures(window)
+  })
+  const summary = summarizeProfile(JSON.parse(readFileSync(file, 'utf8')) as CpuProfile)
+  const title = `${target} fan-out profile: ${subscribers} subscribers, ${seconds} s, ${figures.deliveriesPerSec.toFixed(0)} deliveries/s, ${figures.cpuPerDelivery.toFixed(2)} µs/delivery${figures.problem ? ` (${figures.problem})` : ''}`
+  const markdown = profileMarkdown(title, summary, Number(values.top))
+  writeFileSync(`bench/results/profile-${target}.md`, `${markdown}\n\nProfile: ${file}\n`)
+  console.log(markdown)
+  console.log(`\nprofile written to ${file}`)
+  process.exit(0)
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.stack : err)
+  process.exit(1)
+})
