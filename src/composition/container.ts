@@ -6,7 +6,7 @@ import type { DriverDeps } from '../adapters/registry.js'
 import type { HeraldConfig } from '../config/schema.js'
 import type { Broadcasting } from '../domain/broadcasting/broadcasting.js'
 import type { BroadcasterPort } from '../domain/ports/broadcaster-port.js'
-import { nullLogger, type LoggerPort } from '../domain/ports/logger-port.js'
+import type { LoggerPort } from '../domain/ports/logger-port.js'
 import { Tokens } from './tokens.js'
 
 /** Runtime pieces the container cannot build from config alone. */
@@ -35,12 +35,13 @@ const broadcastingResolved = new WeakSet<DependencyContainer>()
 export function createHeraldContainer(config: Readonly<HeraldConfig>, deps: HeraldContainerDeps = {}): DependencyContainer {
   const c = container.createChildContainer()
   c.register(Tokens.Config, { useValue: config })
-  c.register(Tokens.Logger, { useValue: deps.logger ?? nullLogger })
+  // Registered only when given: without one, the log driver keeps its stdout default instead of going silent.
+  if (deps.logger !== undefined) c.register(Tokens.Logger, { useValue: deps.logger })
   if (deps.hub !== undefined) c.register(Tokens.RealtimeHub, { useValue: deps.hub })
   c.register(Tokens.Broadcasting, {
     useFactory: instanceCachingFactory<Broadcasting>((r) => {
       const broadcasting = createBroadcasting(r.resolve<HeraldConfig>(Tokens.Config), {
-        logger: r.resolve<LoggerPort>(Tokens.Logger),
+        ...(r.isRegistered(Tokens.Logger) ? { logger: r.resolve<LoggerPort>(Tokens.Logger) } : {}),
         ...(r.isRegistered(Tokens.RealtimeHub) ? { hub: r.resolve(Tokens.RealtimeHub) } : {}),
         ...(deps.appId === undefined ? {} : { appId: deps.appId }),
       })

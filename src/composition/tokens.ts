@@ -5,7 +5,7 @@
 export const Tokens = {
   /** The frozen `HeraldConfig`. */
   Config: Symbol('Config'),
-  /** The `LoggerPort` drivers and the server log through. */
+  /** The `LoggerPort` drivers and the server log through (registered only when one is given). */
   Logger: Symbol('Logger'),
   /** The server's `RealtimeHubPort`, registered only inside a Herald server. */
   RealtimeHub: Symbol('RealtimeHub'),
