@@ -2,7 +2,8 @@ import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { loadConfig, HERALD_WARN_DEFAULT_SECRET } from '../../src/config/load-config.js'
 import { resolveDefaultConnection } from '../../src/config/resolve-default-connection.js'
-import { DEFAULT_APP } from '../../src/config/schema.js'
+import { DEFAULT_APP, HeraldConfigSchema } from '../../src/config/schema.js'
+import { checkSection } from '../../src/config/validate.js'
 import { HeraldError, HeraldErrorCode, InvalidConfigError } from '../../src/domain/errors.js'
 import type { HeraldConfigInput } from '../../src/config/schema.js'
 
@@ -169,6 +170,16 @@ describe('loadConfig', () => {
     assert.equal(resolveDefaultConnection(loadConfig({}, {}), { hostMounted: false }), 'null')
     assert.equal(resolveDefaultConnection(loadConfig({}, {}), { hostMounted: true }), 'local')
     assert.equal(resolveDefaultConnection(loadConfig({}, { BROADCAST_CONNECTION: 'log' }), { hostMounted: true }), 'log')
+  })
+
+  test('what loadConfig returns satisfies the one HeraldConfigSchema (loader and schema cannot drift)', () => {
+    const configs = [
+      loadConfig({}, {}),
+      loadConfig({ default: 'main', connections: { main: { driver: 'redis', url: 'redis://127.0.0.1:1' } } }, { ABLY_KEY: 'a.b:c' }),
+      loadConfig({}, { BROADCAST_CONNECTION: 'local', PUSHER_APP_ID: '1', PUSHER_APP_KEY: 'k', PUSHER_APP_SECRET: 's' }),
+    ]
+    for (const config of configs) assert.deepEqual(checkSection(HeraldConfigSchema, config, ''), [])
+    assert.notDeepEqual(checkSection(HeraldConfigSchema, { ...configs[0], connections: { x: { driver: 'nope' } } }, ''), [])
   })
 
   test('the result is deep-frozen', () => {
