@@ -16,7 +16,7 @@ test('readEnv: BROADCAST_CONNECTION wins over the legacy BROADCAST_DRIVER', () =
 })
 
 test('the table uses the Laravel names the issue lists', () => {
-  const names = ENV_TABLE.map((e) => e.env)
+  const names: string[] = ENV_TABLE.map((e) => e.env)
   for (const name of [
     'BROADCAST_DRIVER',
     'BROADCAST_CONNECTION',
