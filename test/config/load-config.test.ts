@@ -6,6 +6,7 @@ import { DEFAULT_APP, HeraldConfigSchema } from '../../src/config/schema.js'
 import { checkSection } from '../../src/config/validate.js'
 import { HeraldError, HeraldErrorCode, InvalidConfigError } from '../../src/domain/errors.js'
 import type { HeraldConfigInput } from '../../src/config/schema.js'
+import type { HeraldApp } from '../../src/domain/realtime/herald-app.js'
 
 /** Runs loadConfig expecting an InvalidConfigError; returns its issues as `path: message` lines. */
 function problems(input: unknown, env: Record<string, string> = {}): string[] {
@@ -40,6 +41,9 @@ describe('loadConfig', () => {
       },
     ])
     assert.deepEqual(config.server, { host: '0.0.0.0', port: 6001 })
+    // Compile-time: a loaded app is the domain's HeraldApp, so the server uses config apps as they are.
+    const app: HeraldApp | undefined = config.apps[0]
+    assert.equal(app?.id, 'herald')
   })
 
   test('one error lists every bad key at once, with the reason and the bad value', () => {
