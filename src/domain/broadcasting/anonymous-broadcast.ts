@@ -1,6 +1,6 @@
 import { resolveChannelNames, type Channels } from '../channels/channel.js'
 import { assertValidEventName } from '../channels/channel-name.js'
-import { HeraldError, HeraldErrorCode } from '../errors.js'
+import { InvalidEventError } from '../errors.js'
 import { assertValidSocketId } from '../auth/socket-id.js'
 import type { BroadcastMessage } from './broadcast-message.js'
 import { freezeMessage } from './message-from-event.js'
@@ -93,7 +93,7 @@ export class AnonymousBroadcast implements PromiseLike<void> {
 
   #assertNotSent(method: string): void {
     if (this.#sending !== undefined) {
-      throw new HeraldError(HeraldErrorCode.InvalidEvent, `${method}() called on a broadcast that was already sent`)
+      throw new InvalidEventError(`${method}() called on a broadcast that was already sent; chain it before awaiting`)
     }
   }
 }

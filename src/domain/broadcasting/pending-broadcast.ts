@@ -1,4 +1,4 @@
-import { HeraldError, HeraldErrorCode } from '../errors.js'
+import { InvalidEventError } from '../errors.js'
 import type { ShouldBroadcast } from '../events/should-broadcast.js'
 import { assertValidSocketId } from '../auth/socket-id.js'
 
@@ -62,7 +62,7 @@ export class PendingBroadcast implements PromiseLike<void> {
 
   #assertNotSent(method: string): void {
     if (this.#sending !== undefined) {
-      throw new HeraldError(HeraldErrorCode.InvalidEvent, `${method}() called on a broadcast that was already sent`)
+      throw new InvalidEventError(`${method}() called on a broadcast that was already sent; chain it before awaiting`)
     }
   }
 }
