@@ -1,6 +1,7 @@
 import type { LoggerPort } from '../domain/ports/logger-port.js'
 import { LocalRealtimeHub } from '../domain/realtime/local-realtime-hub.js'
 import type { RealtimeHubPort } from '../domain/realtime/realtime-hub-port.js'
+import { clusterRedisOptions } from './cluster-redis-options.js'
 import { PusherCloseCode } from './websocket/close-codes.js'
 
 /** Inputs of {@link createRealtimeHub}. */
@@ -9,6 +10,10 @@ export interface CreateHubOptions {
   readonly logger: LoggerPort
   /** The resolved config; a cluster-aware version reads the default connection's driver from it. */
   readonly config?: unknown
+  /** Environment (`BROADCAST_CONNECTION`, `REDIS_URL`) read with the config. @default process.env */
+  readonly env?: Readonly<Record<string, string | undefined>>
+  /** App of messages from Redis that name none (the redis driver's, a Laravel app's). @default 'app-id' */
+  readonly defaultAppId?: string
 }
 
 /** The hub the plugin serves: `local` holds this process's sockets, `hub` is what publishers use. */
@@ -19,6 +24,8 @@ export interface CreatedHub {
   readonly hub: RealtimeHubPort
   /** Releases what the hub holds (cluster connections). */
   close(): Promise<void>
+  /** What `GET /up` reports besides `status`: the cluster's Redis state; undefined for a single process. */
+  health(): { readonly connected: boolean; readonly subscribed: boolean } | undefined
 }
 
 /**
@@ -26,10 +33,20 @@ export interface CreatedHub {
  * driver is redis, this is where a cluster hub wrapping `local` is returned instead.
  */
 export async function createRealtimeHub(options: CreateHubOptions): Promise<CreatedHub> {
-  const local = new LocalRealtimeHub({
+  const hubOptions = {
     maxBufferedBytes: options.maxBufferedBytes,
     slowConsumerCloseCode: PusherCloseCode.OverCapacity,
     terminatedCloseCode: PusherCloseCode.ConnectionIsUnauthorized,
-  })
-  return { local, hub: local, close: async () => {} }
+  }
+  const redis = clusterRedisOptions(options.config, options.env ?? process.env)
+  if (redis === undefined) {
+    const local = new LocalRealtimeHub(hubOptions)
+    return { local, hub: local, close: async () => {}, health: () => undefined }
+  }
+  // Imported on demand so a single-process server never loads ioredis.
+  const { RedisClusterHub } = await import('../adapters/redis/redis-cluster-hub.js')
+  const cluster = new RedisClusterHub({ redis, defaultAppId: options.defaultAppId ?? 'app-id', logger: options.logger })
+  const local = new LocalRealtimeHub({ ...hubOptions, clusterState: cluster })
+  await cluster.start(local)
+  return { local, hub: cluster, close: () => cluster.close(), health: () => cluster.health() }
 }

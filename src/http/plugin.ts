@@ -57,7 +57,7 @@ const heraldPlugin: FastifyPluginAsync<HeraldPluginOptions> = async (fastify, op
   // fastify-plugin ignores `prefix` for the plugin itself, so the plugin applies it to its own routes.
   const prefix = typeof (options as { prefix?: unknown }).prefix === 'string' ? (options as { prefix: string }).prefix : ''
   const logger: LoggerPort = fastify.log.child({ module: 'herald' })
-  const created = await createRealtimeHub({ maxBufferedBytes: opts.maxBufferedBytes, logger, config: opts.config })
+  const created = await createRealtimeHub({ maxBufferedBytes: opts.maxBufferedBytes, logger, config: opts.config, env: opts.env, defaultAppId: apps.defaultApp.id })
   const handler = new ConnectionHandler({ apps, hub: created.local, publisher: created.hub, logger })
   const herald = createFacade(opts, apps, created.hub)
 
@@ -83,7 +83,7 @@ const heraldPlugin: FastifyPluginAsync<HeraldPluginOptions> = async (fastify, op
 
   const maxPayload = Math.max(MIN_WS_MAX_PAYLOAD, ...apps.all().map((a) => a.maxMessageSize * 2))
   await registerWebSocket(fastify, prefix, handler, maxPayload)
-  await fastify.register(upRoute, { prefix })
+  await fastify.register(upRoute, { prefix, health: created.health })
   await fastify.register(broadcastingAuthRoutes, { prefix: prefix + opts.authPrefix, authorizer: herald.channels, authenticate: opts.authenticate, logger })
   await fastify.register(pusherApiRoutes, { prefix, apps, hub: created.hub })
 }

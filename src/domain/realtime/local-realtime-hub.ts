@@ -1,4 +1,5 @@
 import { ChannelSubscriptions } from './channel-subscriptions.js'
+import type { ClusterStatePort } from './cluster-state-port.js'
 import { PresenceRoster } from './presence-roster.js'
 import type { ChannelInfo, PublishRequest, RealtimeHubPort } from './realtime-hub-port.js'
 import type { Subscriber } from './subscriber.js'
@@ -15,6 +16,12 @@ export interface LocalRealtimeHubOptions {
   readonly cacheTtlMs?: number
   /** Clock, for tests. @default Date.now */
   readonly now?: () => number
+  /**
+   * Set when this hub is one server of a cluster: it is told of every subscription change and owns
+   * presence announcements (member_added/member_removed once per user cluster-wide), so the hub
+   * does not announce them itself. @default undefined (a single process)
+   */
+  readonly clusterState?: ClusterStatePort
 }
 
 /** A presence subscription's member: the user id (stringified) and its `user_info`. */
@@ -29,6 +36,8 @@ export interface SubscribeOutcome {
   readonly added: boolean
   /** For presence channels, the serialised `{presence:{…}}` roster for `subscription_succeeded`. */
   readonly roster?: string
+  /** In a cluster, the cluster-wide roster to send instead of `roster` once it settles (never rejects). */
+  readonly clusterRoster?: Promise<string>
 }
 
 interface CachedEvent {
@@ -74,6 +83,7 @@ export class LocalRealtimeHub implements RealtimeHubPort {
   readonly #terminatedCode: number
   readonly #cacheTtlMs: number
   readonly #now: () => number
+  readonly #cluster: ClusterStatePort | undefined
 
   constructor(options: LocalRealtimeHubOptions = {}) {
     this.#maxBuffered = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES
@@ -81,6 +91,7 @@ export class LocalRealtimeHub implements RealtimeHubPort {
     this.#terminatedCode = options.terminatedCloseCode ?? DEFAULT_TERMINATED_CLOSE_CODE
     this.#cacheTtlMs = options.cacheTtlMs ?? DEFAULT_CACHE_TTL_MS
     this.#now = options.now ?? Date.now
+    this.#cluster = options.clusterState
   }
 
   /** Counts a new connection; false (and not counted) when `max` connections are already open. */
@@ -109,6 +120,7 @@ export class LocalRealtimeHub implements RealtimeHubPort {
    */
   subscribe(appId: string, channel: string, subscriber: Subscriber, member?: PresenceMember): SubscribeOutcome {
     const added = this.#subscriptions.add(appId, channel, subscriber)
+    const clusterRoster = added ? this.#cluster?.subscribed(appId, channel, subscriber.socketId, member) : undefined
     if (member === undefined) return { added }
     const k = key(appId, channel)
     let roster = this.#rosters.get(k)
@@ -118,23 +130,25 @@ export class LocalRealtimeHub implements RealtimeHubPort {
     }
     if (added) {
       this.#tieUser(appId, member.userId, subscriber, 1)
-      if (roster.join(member.userId, member.userInfo)) {
+      if (roster.join(member.userId, member.userInfo) && this.#cluster === undefined) {
         const data = member.userInfo === undefined ? { user_id: member.userId } : { user_id: member.userId, user_info: member.userInfo }
         this.#fanOut(appId, channel, serialiseEventFrame('pusher_internal:member_added', channel, JSON.stringify(data)), subscriber.socketId)
       }
     }
-    return { added, roster: roster.serialised() }
+    return clusterRoster === undefined ? { added, roster: roster.serialised() } : { added, roster: roster.serialised(), clusterRoster }
   }
 
   /** Removes `subscriber` from `channel`; on presence channels pass the user id it joined as. */
   unsubscribe(appId: string, channel: string, subscriber: Subscriber, userId?: string): boolean {
     if (!this.#subscriptions.remove(appId, channel, subscriber)) return false
+    this.#cluster?.unsubscribed(appId, channel, subscriber.socketId, userId)
     if (userId === undefined) return true
     this.#tieUser(appId, userId, subscriber, -1)
     const k = key(appId, channel)
     const roster = this.#rosters.get(k)
     if (roster?.leave(userId) === true) {
       if (roster.size === 0) this.#rosters.delete(k)
+      if (this.#cluster !== undefined) return true
       const data = JSON.stringify({ user_id: userId })
       this.#fanOut(appId, channel, serialiseEventFrame('pusher_internal:member_removed', channel, data), subscriber.socketId)
     }

@@ -79,10 +79,15 @@ export function handleSubscribe(hub: LocalRealtimeHub, state: ConnectionState, d
   const member = existing === undefined ? result.member : existing === null ? undefined : { userId: existing, userInfo: undefined }
   const outcome = hub.subscribe(state.app.id, channel, state.subscriber, member)
   if (existing === undefined) state.channels.set(channel, member?.userId ?? null)
-  send(serialiseEventFrame('pusher_internal:subscription_succeeded', channel, outcome.roster ?? EMPTY_DATA))
-  if (isCacheChannel(channel)) {
-    send(hub.cachedFrame(state.app.id, channel) ?? serialiseEventFrame('pusher:cache_miss', channel, EMPTY_DATA))
+  const succeed = (roster: string | undefined): void => {
+    send(serialiseEventFrame('pusher_internal:subscription_succeeded', channel, roster ?? EMPTY_DATA))
+    if (isCacheChannel(channel)) {
+      send(hub.cachedFrame(state.app.id, channel) ?? serialiseEventFrame('pusher:cache_miss', channel, EMPTY_DATA))
+    }
   }
+  // In a cluster the roster comes from shared state (it settles, never rejects); otherwise it is local.
+  if (outcome.clusterRoster === undefined) succeed(outcome.roster)
+  else void outcome.clusterRoster.then(succeed, () => succeed(outcome.roster))
 }
 
 /** `pusher:unsubscribe`: no reply; unknown channels are ignored. */
