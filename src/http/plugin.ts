@@ -16,6 +16,7 @@ import { pusherApiRoutes } from './routes/pusher-api/index.js'
 import { upRoute } from './routes/up.js'
 import { StaticAppLookup } from './static-app-lookup.js'
 import { ConnectionHandler } from './websocket/connection-handler.js'
+import { refuseUpgrades } from './websocket/refuse-upgrades.js'
 import './fastify-types.js'
 
 const MIN_SWEEP_MS = 250
@@ -75,6 +76,7 @@ const heraldPlugin: FastifyPluginAsync<HeraldPluginOptions> = async (fastify, op
   // Added before @fastify/websocket's own preClose so clients get 4200 (reconnect now), not a plain 1000.
   fastify.addHook('preClose', async () => {
     clearInterval(sweeper)
+    refuseUpgrades(fastify.server)
     await handler.shutdown(opts.shutdownTimeoutMs)
   })
   fastify.addHook('onClose', async () => {
