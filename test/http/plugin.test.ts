@@ -11,7 +11,7 @@ import { waitFor } from '../helpers/wait-for.js'
 test('invalid options reject register with InvalidConfigError naming every bad option, before anything is decorated', async () => {
   const app = Fastify({ logger: false })
   const bad = { authenticate: 'yes', authPrefix: 'no-slash', maxBufferedBytes: -1, bogus: true, broadcaster: {} }
-  await assert.rejects(app.register(herald, bad as never).ready(), (err: unknown) => {
+  await assert.rejects(async () => app.register(herald, bad as never).ready(), (err: unknown) => {
     assert.ok(HeraldError.is(err, HeraldErrorCode.InvalidConfig))
     const paths = (err as unknown as { issues: { path: string }[] }).issues.map((i) => i.path).sort()
     assert.deepEqual(paths, ['authPrefix', 'authenticate', 'bogus', 'broadcaster', 'maxBufferedBytes'])
@@ -24,7 +24,7 @@ test('invalid options reject register with InvalidConfigError naming every bad o
 test('bad apps in config are InvalidConfigError too', async () => {
   const app = Fastify({ logger: false })
   const config = { apps: [{ id: 'a', key: 'k', secret: '' }, { id: 'a', key: 'k', secret: 's' }] }
-  await assert.rejects(app.register(herald, { config, env: {} }).ready(), (err: unknown) => {
+  await assert.rejects(async () => app.register(herald, { config, env: {} }).ready(), (err: unknown) => {
     assert.match(String((err as Error).message), /apps\.0\.secret.*\n.*apps\.1\.id: duplicate.*\n.*apps\.1\.key: duplicate/s)
     return true
   })
