@@ -4,7 +4,7 @@ import { InvalidApiSignatureError, InvalidChannelNameError, InvalidRequestError,
 import { deniedResponse, httpErrorFor } from '../../src/http/error-mapping.js'
 
 test('Herald codes map to Pusher-style statuses and keep their message and code', () => {
-  const cases: Array<[Error, number]> = [
+  const cases: Array<[Error & { code: string }, number]> = [
     [new InvalidRequestError('channels', 'bad'), 400],
     [new InvalidChannelNameError('a b', 'no spaces'), 400],
     [new InvalidApiSignatureError('stale_timestamp', 'Timestamp expired'), 401],
@@ -16,7 +16,7 @@ test('Herald codes map to Pusher-style statuses and keep their message and code'
     const response = httpErrorFor(err)
     assert.equal(response.status, status, err.message)
     assert.equal(response.body.error, err.message)
-    assert.equal(response.body.code, (err as { code: string }).code)
+    assert.equal(response.body.code, err.code)
   }
 })
 
