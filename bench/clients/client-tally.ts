@@ -1,5 +1,5 @@
 import { createHistogram, recordMicros } from '../lib/histogram.js'
-import { nowMicros, readSeqAndTs } from '../lib/bench-config.js'
+import { nowMicros, readSeqAndTs, readSeqAndTsFromPusherFrame } from '../lib/bench-config.js'
 import type { ClientCommand, ClientEvent, ClientReport } from './client-messages.js'
 
 /** Which recent sequence numbers a socket has seen. */
@@ -30,9 +30,9 @@ export class ClientTally {
    * Counts one bench event frame received by a socket. Concurrent publishes may arrive reordered, so duplicates are
    * found with a sliding 32-event window per socket (the anti-replay bitmap of IPsec), not by "seq ≤ last".
    */
-  onEvent(frame: string, seen: SeenWindow): void {
+  onEvent(frame: string | Buffer, seen: SeenWindow): void {
     const now = nowMicros()
-    const parsed = readSeqAndTs(frame)
+    const parsed = typeof frame === 'string' ? readSeqAndTs(frame) : readSeqAndTsFromPusherFrame(frame)
     if (parsed === undefined) return
     this.deliveries++
     recordMicros(this.latency, now - parsed.ts)

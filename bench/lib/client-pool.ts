@@ -74,7 +74,8 @@ export class ClientPool {
 
   /** Connects `count` subscribers to `channel` on `url`, spread over enough processes; `presenceUserPrefix` signs presence. */
   async connect(url: string, channel: string, count: number, options: { presenceUserPrefix?: string; concurrency?: number; timeoutMs?: number } = {}): Promise<ConnectResult> {
-    const processes = Math.max(1, Math.ceil(count / MaxSocketsPerProcess))
+    // At least two processes for bigger groups, so clients can use both cores of a small machine.
+    const processes = Math.max(count >= 500 ? 2 : 1, Math.ceil(count / MaxSocketsPerProcess))
     const base = this.#processes.length
     for (let i = 0; i < processes; i++) this.#processes.push(new ClientProcess(this.#kind, `${this.#kind}-clients-${base + i}`))
     const started = performance.now()

@@ -2,6 +2,11 @@ import { cdfPoints, type HistogramData } from './histogram.js'
 
 const palette = ['#d62728', '#1f77b4', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#17becf']
 
+function axisLabel(ms: number): string {
+  if (ms >= 1000) return `${ms / 1000} s`
+  return ms >= 1 ? `${ms} ms` : `${ms.toFixed(Math.ceil(-Math.log10(ms)))} ms`
+}
+
 function escapeXml(text: string): string {
   return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;')
 }
@@ -43,7 +48,7 @@ export function latencyChartSvg(distributions: Record<string, HistogramData>, ti
     out.push(`<rect x="${ox}" y="${oy}" width="${panelW}" height="${panelH}" fill="none" stroke="#999"/>`)
     for (let e = lo; e <= hi; e++) {
       const px = x(10 ** e)
-      out.push(`<line x1="${px}" y1="${oy}" x2="${px}" y2="${oy + panelH}" stroke="#eee"/><text x="${px}" y="${oy + panelH + 16}" text-anchor="middle">${10 ** e >= 1 ? 10 ** e : (10 ** e).toFixed(-e)} ms</text>`)
+      out.push(`<line x1="${px}" y1="${oy}" x2="${px}" y2="${oy + panelH}" stroke="#eee"/><text x="${px}" y="${oy + panelH + 16}" text-anchor="middle">${axisLabel(10 ** e)}</text>`)
     }
     for (const [f, label] of [[0, '0 %'], [0.5, '50 %'], [0.9, '90 %'], [0.99, '99 %'], [0.999, '99.9 %'], [0.9999, '99.99 %']] as const) {
       out.push(`<line x1="${ox}" y1="${y(f)}" x2="${ox + panelW}" y2="${y(f)}" stroke="#eee"/><text x="${ox - 6}" y="${y(f) + 4}" text-anchor="end">${label}</text>`)
