@@ -4,15 +4,15 @@ import { Compile } from 'typebox/compile'
 import type { ChannelAuthorizer } from '../domain/auth/channel-authorizer.js'
 import { InvalidConfigError, type ConfigIssue } from '../domain/errors.js'
 import type { BroadcasterPort } from '../domain/ports/broadcaster-port.js'
-import type { HeraldApp } from '../domain/realtime/herald-app.js'
+import type { HeraldConfigInput } from '../config/schema.js'
 
 /** The app's user for `/broadcasting/auth`; `null` (or `undefined`) answers 401. */
 export type Authenticate = (request: FastifyRequest) => unknown | null | Promise<unknown | null>
 
 /** Options of the `herald` Fastify plugin. */
 export interface HeraldPluginOptions {
-  /** Herald configuration (apps, connections); env and defaults fill the rest. @default {} */
-  readonly config?: { readonly apps?: readonly Partial<HeraldApp>[] } & Record<string, unknown>
+  /** Herald configuration for `loadConfig` (apps, connections, default); env and defaults fill the rest. @default {} */
+  readonly config?: HeraldConfigInput
   /** Resolves the request's user for `/broadcasting/auth`. @default () => null (every auth request is 401) */
   readonly authenticate?: Authenticate
   /** Channel rules. @default a new ChannelAuthorizer with the default app's credentials */

@@ -1,16 +1,18 @@
 import websocket from '@fastify/websocket'
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { LocalBroadcaster } from '../adapters/local/local-broadcaster.js'
+import { createBroadcasting } from '../adapters/create-broadcasting.js'
+import { loadConfig } from '../config/load-config.js'
+import type { HeraldConfig } from '../config/schema.js'
 import { ChannelAuthorizer } from '../domain/auth/channel-authorizer.js'
 import { isValidSocketId } from '../domain/auth/socket-id.js'
 import { Broadcasting } from '../domain/broadcasting/broadcasting.js'
 import { EventDispatcher } from '../domain/events/event-dispatcher.js'
+import type { BroadcasterPort } from '../domain/ports/broadcaster-port.js'
 import type { LoggerPort } from '../domain/ports/logger-port.js'
 import { createRealtimeHub } from './create-hub.js'
 import type { HeraldFacade } from './fastify-types.js'
 import { parsePluginOptions, type HeraldPluginOptions, type ResolvedPluginOptions } from './plugin-options.js'
-import { resolveApps } from './resolve-apps.js'
 import { broadcastingAuthRoutes } from './routes/broadcasting-auth.js'
 import { pusherApiRoutes } from './routes/pusher-api/index.js'
 import { upRoute } from './routes/up.js'
@@ -29,13 +31,20 @@ function socketIdOf(request: FastifyRequest): string | null {
   return isValidSocketId(header) ? header : null
 }
 
-/** Builds the broadcasting manager, channel rules and dispatcher around the default app. */
-function createFacade(opts: ResolvedPluginOptions, apps: StaticAppLookup, hub: HeraldFacade['hub']): HeraldFacade {
+/**
+ * Builds the broadcasting manager (every configured connection, `local` by default inside the host),
+ * the channel rules and the dispatcher around the default app.
+ */
+function createFacade(opts: ResolvedPluginOptions, config: HeraldConfig, apps: StaticAppLookup, hub: HeraldFacade['hub'], logger: LoggerPort): HeraldFacade {
   const app = apps.defaultApp
   const channels = opts.authorizer ?? new ChannelAuthorizer({ key: app.key, secret: app.secret, encryptionMasterKey: app.encryptionMasterKey })
   if (channels.credentials === undefined) channels.setCredentials({ key: app.key, secret: app.secret, encryptionMasterKey: app.encryptionMasterKey })
-  const broadcaster = opts.broadcaster ?? new LocalBroadcaster(hub, app.id)
-  const broadcasting = new Broadcasting({ default: 'local', connections: { local: broadcaster } })
+  const configured = createBroadcasting(config, { hub, appId: app.id, logger })
+  // `broadcaster` replaces the default connection's driver only (e.g. a BroadcasterFake in tests).
+  const broadcasting = opts.broadcaster === undefined ? configured : new Broadcasting({
+    default: configured.defaultConnection,
+    connections: Object.fromEntries(configured.connectionNames.map((n) => [n, n === configured.defaultConnection ? opts.broadcaster as BroadcasterPort : configured.connection(n)])),
+  })
   return { broadcasting, channels, events: new EventDispatcher(broadcasting), hub, apps }
 }
 
@@ -54,13 +63,14 @@ async function registerWebSocket(fastify: FastifyInstance, prefix: string, handl
 
 const heraldPlugin: FastifyPluginAsync<HeraldPluginOptions> = async (fastify, options) => {
   const opts = parsePluginOptions(options)
-  const apps = new StaticAppLookup(resolveApps(opts.config, opts.env))
+  const config = loadConfig(opts.config ?? {}, opts.env)
+  const apps = new StaticAppLookup(config.apps)
   // fastify-plugin ignores `prefix` for the plugin itself, so the plugin applies it to its own routes.
   const prefix = typeof (options as { prefix?: unknown }).prefix === 'string' ? (options as { prefix: string }).prefix : ''
   const logger: LoggerPort = fastify.log.child({ module: 'herald' })
   const created = await createRealtimeHub({ maxBufferedBytes: opts.maxBufferedBytes, logger, config: opts.config, env: opts.env, defaultAppId: apps.defaultApp.id })
   const handler = new ConnectionHandler({ apps, hub: created.local, publisher: created.hub, logger })
-  const herald = createFacade(opts, apps, created.hub)
+  const herald = createFacade(opts, config, apps, created.hub, logger)
 
   fastify.decorate('herald', herald)
   fastify.decorateRequest('socketId', null)

@@ -1,9 +1,10 @@
 import Fastify, { type FastifyInstance } from 'fastify'
+import { loadConfig } from '../config/load-config.js'
 import { herald } from './plugin.js'
 
 /** Inputs of {@link startServer}. */
 export interface StartServerOptions {
-  /** Environment: `HOST` (default `0.0.0.0`), `PORT` (default 6001), `BROADCAST_APP_*`. @default process.env */
+  /** Environment: `HOST` (default `0.0.0.0`), `PORT` (default 6001), `BROADCAST_APP_*`, `BROADCAST_CONNECTION`. @default process.env */
   readonly env?: Readonly<Record<string, string | undefined>>
   /** Pino logger options or `false`. @default { level: env.LOG_LEVEL ?? 'info' } */
   readonly logger?: boolean | { level: string }
@@ -21,26 +22,24 @@ export interface HeraldServer {
   close(): Promise<void>
 }
 
-const DEFAULT_PORT = 6001
-
 /**
  * `herald serve`: the WebSocket endpoint and the HTTP API as a standalone server (the role Soketi
- * and Reverb play), configured from the environment.
+ * and Reverb play), configured from the environment through `loadConfig`.
+ * @throws InvalidConfigError for bad env values (e.g. `PORT=abc`), before listening.
  */
 export async function startServer(options: StartServerOptions = {}): Promise<HeraldServer> {
   const env = options.env ?? process.env
-  const host = env.HOST ?? '0.0.0.0'
-  const port = env.PORT === undefined || env.PORT === '' ? DEFAULT_PORT : Number(env.PORT)
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`PORT must be an integer 0-65535 (got ${JSON.stringify(env.PORT)})`)
+  const { host, port } = loadConfig({}, env).server
   const app = Fastify({ logger: options.logger ?? { level: env.LOG_LEVEL ?? 'info' } })
   await app.register(herald, { env, shutdownTimeoutMs: options.shutdownTimeoutMs ?? 5000 })
   await app.listen({ host, port })
   const address = app.server.address()
   const actualPort = typeof address === 'object' && address !== null ? address.port : port
-  const app0 = app.herald.apps.byKey(env.BROADCAST_APP_KEY ?? 'app-key')
-  app.log.info({ host, port: actualPort, appId: app0?.id, appKey: app0?.key }, `Herald listening on ws://${host}:${actualPort}/app/<key> and http://${host}:${actualPort}/apps/<id>`)
-  if ((env.BROADCAST_APP_SECRET ?? 'app-secret') === 'app-secret' && env.NODE_ENV !== 'development' && env.NODE_ENV !== 'test') {
-    app.log.warn({ code: 'HERALD_WARN_DEFAULT_SECRET' }, 'Using the default app secret "app-secret"; set BROADCAST_APP_SECRET outside development')
-  }
+  const apps = app.herald.apps
+  const first = 'all' in apps && typeof apps.all === 'function' ? (apps.all() as { id: string; key: string }[])[0] : undefined
+  app.log.info(
+    { host, port: actualPort, appId: first?.id, appKey: first?.key },
+    `Herald listening: WebSocket ws://${host}:${actualPort}/app/${first?.key ?? '<key>'}, HTTP API http://${host}:${actualPort}/apps/${first?.id ?? '<id>'}`,
+  )
   return { app, url: `http://${host}:${actualPort}`, port: actualPort, close: () => app.close() }
 }

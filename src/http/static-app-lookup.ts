@@ -1,3 +1,4 @@
+import { InvalidConfigError, type ConfigIssue } from '../domain/errors.js'
 import type { AppLookup, HeraldApp } from '../domain/realtime/herald-app.js'
 
 /** An {@link AppLookup} over a fixed list of apps, indexed by id and by key. */
@@ -7,14 +8,19 @@ export class StaticAppLookup implements AppLookup {
   /** The first app: the one the `local` driver and the default authorizer use. */
   readonly defaultApp: HeraldApp
 
+  /** @throws InvalidConfigError when there is no app, or two apps share an id or a key. */
   constructor(apps: readonly HeraldApp[]) {
     const first = apps[0]
-    if (first === undefined) throw new RangeError('StaticAppLookup needs at least one app')
+    if (first === undefined) throw new InvalidConfigError([{ path: 'apps', message: 'at least one app is required' }])
     this.defaultApp = first
-    for (const app of apps) {
+    const issues: ConfigIssue[] = []
+    apps.forEach((app, i) => {
+      if (this.#byId.has(app.id)) issues.push({ path: `apps.${i}.id`, message: `duplicate app id ${JSON.stringify(app.id)}` })
+      if (this.#byKey.has(app.key)) issues.push({ path: `apps.${i}.key`, message: 'duplicate app key (value hidden)' })
       this.#byId.set(app.id, app)
       this.#byKey.set(app.key, app)
-    }
+    })
+    if (issues.length > 0) throw new InvalidConfigError(issues)
   }
 
   byId(id: string): HeraldApp | undefined {

@@ -6,6 +6,7 @@ import { HeraldError, HeraldErrorCode } from '../../src/domain/errors.js'
 import herald from '../../src/http/index.js'
 import { RawClient } from '../e2e/support/raw-client.js'
 import { Pusher } from '../e2e/support/pusher-js.js'
+import { APP } from '../e2e/support/start-herald.js'
 import { waitFor } from '../helpers/wait-for.js'
 
 test('invalid options reject register with InvalidConfigError naming every bad option, before anything is decorated', async () => {
@@ -23,18 +24,26 @@ test('invalid options reject register with InvalidConfigError naming every bad o
 
 test('bad apps in config are InvalidConfigError too', async () => {
   const app = Fastify({ logger: false })
-  const config = { apps: [{ id: 'a', key: 'k', secret: '' }, { id: 'a', key: 'k', secret: 's' }] }
+  const config = { apps: [{ id: 'a', key: 'k', secret: '' }] }
   await assert.rejects(async () => app.register(herald, { config, env: {} }).ready(), (err: unknown) => {
-    assert.match(String((err as Error).message), /apps\.0\.secret.*\n.*apps\.1\.id: duplicate.*\n.*apps\.1\.key: duplicate/s)
+    assert.ok(HeraldError.is(err, HeraldErrorCode.InvalidConfig))
+    assert.match(String((err as Error).message), /apps\.0\.secret/)
     return true
   })
   await app.close()
+  const dup = Fastify({ logger: false })
+  const duplicates = { apps: [{ id: 'a', key: 'k', secret: 's' }, { id: 'a', key: 'k', secret: 's' }] }
+  await assert.rejects(async () => dup.register(herald, { config: duplicates, env: {} }).ready(), (err: unknown) => {
+    assert.match(String((err as Error).message), /apps\.1\.id: duplicate.*\n.*apps\.1\.key: duplicate/s)
+    return true
+  })
+  await dup.close()
 })
 
 test('GET /up, fastify.herald and request.socketId from X-Socket-ID (null when absent or malformed)', async (t) => {
   const app = Fastify({ logger: false })
   t.after(() => app.close())
-  await app.register(herald, { env: {} })
+  await app.register(herald, { env: {}, config: { apps: [APP] } })
   app.get('/whoami', async (request) => ({ socketId: request.socketId }))
   await app.ready()
   assert.deepEqual((await app.inject('/up')).json(), { status: 'ok' })
@@ -48,7 +57,7 @@ test('GET /up, fastify.herald and request.socketId from X-Socket-ID (null when a
 test('the host app keeps its own body parsing: the auth routes\' form parser does not leak', async (t) => {
   const app = Fastify({ logger: false })
   t.after(() => app.close())
-  await app.register(herald, { env: {} })
+  await app.register(herald, { env: {}, config: { apps: [APP] } })
   app.post('/echo', async (request) => ({ body: request.body }))
   const res = await app.inject({ method: 'POST', url: '/echo', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'a=1' })
   assert.equal(res.statusCode, 415)
@@ -57,7 +66,7 @@ test('the host app keeps its own body parsing: the auth routes\' form parser doe
 test('mounted under a prefix: ws at {prefix}/app/:key (Echo wsPath), HTTP API and auth under it too', async (t) => {
   const app = Fastify({ logger: false })
   t.after(() => app.close())
-  await app.register(herald, { env: {}, prefix: '/realtime' } as never)
+  await app.register(herald, { env: {}, config: { apps: [APP] }, prefix: '/realtime' } as never)
   await app.listen({ port: 0, host: '127.0.0.1' })
   const port = (app.server.address() as { port: number }).port
   assert.equal((await app.inject('/realtime/up')).statusCode, 200)
@@ -75,7 +84,7 @@ test('a host that already registered @fastify/websocket keeps it; herald adds it
   const app = Fastify({ logger: false })
   t.after(() => app.close())
   await app.register(websocket)
-  await app.register(herald, { env: {} })
+  await app.register(herald, { env: {}, config: { apps: [APP] } })
   await app.listen({ port: 0, host: '127.0.0.1' })
   const raw = await RawClient.connect((app.server.address() as { port: number }).port)
   assert.equal(raw.frames[0]?.event, 'pusher:connection_established')
@@ -89,8 +98,8 @@ test('two plugin instances in one process share nothing', async (t) => {
     await one.close()
     await two.close()
   })
-  await one.register(herald, { env: {} })
-  await two.register(herald, { env: { BROADCAST_APP_ID: 'other', BROADCAST_APP_KEY: 'other-key' } })
+  await one.register(herald, { env: {}, config: { apps: [APP] } })
+  await two.register(herald, { env: { BROADCAST_APP_ID: 'other', BROADCAST_APP_KEY: 'other-key', BROADCAST_APP_SECRET: 's' } })
   await Promise.all([one.ready(), two.ready()])
   assert.notEqual(one.herald.hub, two.herald.hub)
   assert.equal(two.herald.apps.byKey('app-key'), undefined)

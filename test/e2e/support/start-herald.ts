@@ -43,7 +43,7 @@ export async function startHerald(
   setup?: (app: FastifyInstance) => void | Promise<void>,
 ): Promise<TestHerald> {
   const app = Fastify({ logger: false })
-  await app.register(herald, { env: {}, ...options })
+  await app.register(herald, { env: {}, ...options, config: { apps: [APP], ...options.config } })
   await setup?.(app)
   await app.listen({ port: 0, host: '127.0.0.1' })
   const address = app.server.address()
