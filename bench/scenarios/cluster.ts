@@ -30,8 +30,10 @@ export async function runCluster(ctx: ScenarioContext, options: ClusterOptions):
       try {
         rows.push(await withRig(target, servers, (rig) => clusterRow(ctx, rig, target, group, options)))
       } catch (err) {
+        // A target that cannot start or run clustered yet is reported as unavailable, not as a crash of the bench.
         const message = errorLine(err)
-        rows.push({ group, target, metrics: {}, note: `${message.startsWith('unavailable') ? '' : 'failed: '}${message}` })
+        const prefix = message.startsWith('unavailable') ? '' : servers > 1 ? 'unavailable: ' : 'failed: '
+        rows.push({ group, target, metrics: {}, note: `${prefix}${message}` })
       }
     }
   }
