@@ -105,7 +105,8 @@ function loadConnections(input: HeraldConfigInput, sourced: Sourced, defaultName
 }
 
 function loadApps(input: HeraldConfigInput, sourced: Sourced, issues: ConfigIssue[]): Plain[] {
-  const given: unknown = input.apps ?? [{ ...DEFAULT_APP }]
+  // Without apps in your object, the built-in app's credentials are defaults: BROADCAST_APP_* override them.
+  const given: unknown = input.apps ?? [{}]
   if (!Array.isArray(given) || given.length === 0) {
     issues.push({ path: 'apps', message: `expected a non-empty array of apps (got ${show(given)})` })
     return []
@@ -117,7 +118,7 @@ function loadApps(input: HeraldConfigInput, sourced: Sourced, issues: ConfigIssu
       return
     }
     // BROADCAST_APP_* describe the first app; your object's keys still win.
-    const fromEnv = index === 0 ? envSection(sourced, 'apps.0') : {}
+    const fromEnv = index === 0 ? { ...(input.apps === undefined ? DEFAULT_APP : {}), ...envSection(sourced, 'apps.0') } : {}
     const loaded = loadSection(AppSchema, app, fromEnv, `apps.${index}`, sourced, issues)
     if (loaded !== undefined) apps.push(loaded)
   })
