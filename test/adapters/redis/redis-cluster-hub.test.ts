@@ -4,14 +4,15 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import { Redis } from 'ioredis'
 import herald from '../../../src/http/index.js'
 import { RedisBroadcaster } from '../../../src/adapters/redis/redis-broadcaster.js'
-import { connectClient, sdkFor, type ClusterClient } from '../../cluster/support/cluster-client.js'
+import { APP, connectClient, sdkFor, type ClusterClient } from '../../cluster/support/cluster-client.js'
 import { startRedis, type TestRedis } from '../../helpers/redis-server.js'
 import { waitFor } from '../../helpers/wait-for.js'
 
 /** An in-process Herald server in cluster mode (BROADCAST_CONNECTION=redis). */
 async function startNode(env: Record<string, string>, config?: Record<string, unknown>): Promise<{ app: FastifyInstance; port: number }> {
   const app = Fastify({ logger: false })
-  await app.register(herald, { env: { BROADCAST_CONNECTION: 'redis', ...env }, ...(config === undefined ? {} : { config }) })
+  const appEnv = { BROADCAST_APP_ID: APP.id, BROADCAST_APP_KEY: APP.key, BROADCAST_APP_SECRET: APP.secret }
+  await app.register(herald, { env: { BROADCAST_CONNECTION: 'redis', ...appEnv, ...env }, ...(config === undefined ? {} : { config }) })
   await app.listen({ port: 0, host: '127.0.0.1' })
   const address = app.server.address()
   if (address === null || typeof address === 'string') throw new Error('no address')

@@ -52,7 +52,7 @@ export async function connectClient(port: number, userId = 'anon', userInfo: unk
     },
   }
   const pusher = new Pusher(APP.key, options)
-  await waitFor(() => pusher.connection.state === 'connected', { what: `pusher-js to connect to :${port}` })
+  await waitFor(() => pusher.connection.state === 'connected', { what: `pusher-js to connect to :${port}`, timeoutMs: 15_000 })
   const received: Received[] = []
   let closedResolve: () => void = () => {}
   const closedPromise = new Promise<void>((resolve) => {

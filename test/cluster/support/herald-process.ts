@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { freePort } from '../../helpers/free-port.js'
 import { waitFor } from '../../helpers/wait-for.js'
+import { APP } from './cluster-client.js'
 
 /** A `herald serve` process in cluster mode. */
 export interface HeraldProcess {
@@ -29,6 +30,9 @@ export async function spawnHerald(redisUrl: string, env: Record<string, string> 
       PORT: String(port),
       BROADCAST_CONNECTION: 'redis',
       REDIS_URL: redisUrl,
+      BROADCAST_APP_ID: APP.id,
+      BROADCAST_APP_KEY: APP.key,
+      BROADCAST_APP_SECRET: APP.secret,
       LOG_LEVEL: 'info',
       NODE_ENV: 'test',
       ...env,
