@@ -7,7 +7,7 @@
  */
 export interface RedisBroadcastMessage {
   readonly event: string
-  /** An object (Laravel, the redis driver) or an already-serialised wire string (the HTTP API, client events). */
+  /** The payload (Laravel, the redis driver), or with `herald` set the wire string itself (HTTP API, client events). */
   readonly data: unknown
   readonly socket: string | null
   readonly herald?: { readonly app?: string; readonly user_id?: string }
@@ -31,8 +31,6 @@ export interface DecodedRedisMessage {
 /**
  * Parses a message read from Redis; `undefined` (never a throw) when it is not in the broadcast
  * format, since anything may be published on a shared Redis.
- * A string `data` is taken as the wire string itself, as Pusher's HTTP API does; anything else is
- * serialised, which is what a Laravel app's array payload needs.
  */
 export function decodeRedisMessage(raw: string): DecodedRedisMessage | undefined {
   let parsed: unknown
@@ -44,9 +42,12 @@ export function decodeRedisMessage(raw: string): DecodedRedisMessage | undefined
   if (typeof parsed !== 'object' || parsed === null) return undefined
   const m = parsed as Record<string, unknown>
   if (typeof m['event'] !== 'string' || m['event'] === '' || !('data' in m)) return undefined
-  const data = typeof m['data'] === 'string' ? m['data'] : JSON.stringify(m['data'] ?? null)
+  const fromHerald = typeof m['herald'] === 'object' && m['herald'] !== null
+  const herald = fromHerald ? (m['herald'] as Record<string, unknown>) : {}
+  // A Herald server's message carries the wire string itself; anything else carries a payload,
+  // serialised exactly as the local driver does, so switching drivers never changes what clients get.
+  const data = fromHerald && typeof m['data'] === 'string' ? m['data'] : JSON.stringify(m['data'] ?? {})
   const socket = typeof m['socket'] === 'string' && m['socket'] !== '' ? m['socket'] : undefined
-  const herald = typeof m['herald'] === 'object' && m['herald'] !== null ? (m['herald'] as Record<string, unknown>) : {}
   return {
     event: m['event'],
     data,

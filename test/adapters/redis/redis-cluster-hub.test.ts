@@ -79,6 +79,23 @@ describe('RedisClusterHub: two in-process servers over one Redis', () => {
     )
   })
 
+  test("the server's own Broadcasting manager publishes through Redis only: once per subscriber", async () => {
+    const [a, b] = [await client(0), await client(1)]
+    await a.join('shipping')
+    await b.join('shipping')
+    const broadcasting = nodes[0]!.app.herald.broadcasting
+    assert.equal(broadcasting.connection().constructor.name, 'RedisBroadcaster', 'the default connection is the redis driver')
+    await broadcasting.channel('shipping').as('Shipped').with({ id: 3 }).send()
+    await broadcasting.channel('shipping').as('marker').send()
+    for (const c of [a, b]) {
+      await waitFor(() => c.seen('shipping', 'marker').length === 1, { what: 'the marker' })
+      assert.deepEqual(
+        c.seen('shipping', 'Shipped').map((r) => r.data),
+        [{ id: 3 }],
+      )
+    }
+  })
+
   test('client events cross servers and skip their sender', async () => {
     const [a, b] = [await client(0), await client(1)]
     await a.join('private-room.1')
