@@ -2,6 +2,21 @@ import type { WebSocket } from 'ws'
 import type { Subscriber } from '../../domain/realtime/subscriber.js'
 
 const OPEN = 1
+const TEXT_FRAME = { binary: false, compress: false, fin: true } as const
+
+// Fan-out sends the same frame string to every subscriber of a channel in a row. `ws` would encode a
+// string to UTF-8 once per socket; this one-entry cache makes it once per frame. Identity of the
+// string reference makes the hit check cheap.
+let lastFrame: string | undefined
+let lastBytes: Buffer = Buffer.alloc(0)
+
+function encoded(frame: string): Buffer {
+  if (frame !== lastFrame) {
+    lastBytes = Buffer.from(frame, 'utf8')
+    lastFrame = frame
+  }
+  return lastBytes
+}
 
 /**
  * Adapts a `ws` socket to the domain's {@link Subscriber}. Holds only the socket and its id:
@@ -26,7 +41,7 @@ export class WsSubscriber implements Subscriber {
 
   send(frame: string): void {
     // Sends to a socket that is already closing are dropped: the close event cleans up its subscriptions.
-    if (this.#socket.readyState === OPEN) this.#socket.send(frame)
+    if (this.#socket.readyState === OPEN) this.#socket.send(encoded(frame), TEXT_FRAME)
   }
 
   close(code: number, reason: string): void {
