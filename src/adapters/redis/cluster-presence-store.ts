@@ -72,6 +72,11 @@ export class ClusterPresenceStore {
   readonly #local = new Map<string, Map<string, PresenceMember>>()
   /** Set when a write could not reach Redis; the next {@link reconcile} repairs shared state. */
   #dirty = false
+  /**
+   * Leaves that could not be recorded (Redis unreachable), by encoded entry. Kept because a Redis
+   * that restarted empty no longer lists them, yet the other servers' clients must hear of them.
+   */
+  readonly #pendingLeaves = new Map<string, PresenceEntry>()
 
   constructor(options: ClusterPresenceStoreOptions) {
     this.#client = options.client
@@ -120,12 +125,14 @@ export class ClusterPresenceStore {
     if (mirror.size === 0) this.#local.delete(mirrorKey(appId, channel))
     const lastLocally = ![...(mirror.values())].some((m) => m.userId === userId)
     const data = JSON.stringify({ user_id: userId })
+    const entry = { appId, channel, socketId, userId }
     const fallBack = (): void => {
       this.#dirty = true
+      this.#pendingLeaves.set(encodePresenceEntry(entry), entry)
       if (lastLocally) this.#announceLocally(appId, channel, MEMBER_REMOVED, data)
     }
     if (this.#client.status !== 'ready') return fallBack()
-    this.#remove(this.#serverId, { appId, channel, socketId, userId }).then(
+    this.#remove(this.#serverId, entry).then(
       (last) => {
         if (last) this.#announce(appId, channel, MEMBER_REMOVED, data)
       },
@@ -144,7 +151,7 @@ export class ClusterPresenceStore {
    */
   async reconcile(): Promise<void> {
     this.#dirty = false
-    const stored = await this.#client.smembers(this.#keys.presenceEntries(this.#serverId))
+    const stored = new Set(await this.#client.smembers(this.#keys.presenceEntries(this.#serverId)))
     const live = new Map<string, { entry: PresenceEntry; member: PresenceMember }>()
     for (const [k, sockets] of this.#local) {
       const { appId, channel } = splitMirrorKey(k)
@@ -153,19 +160,30 @@ export class ClusterPresenceStore {
         live.set(encodePresenceEntry(entry), { entry, member })
       }
     }
-    // Issued without awaiting in between, so a join or leave arriving meanwhile queues behind them.
-    const removals = stored
-      .filter((raw) => !live.has(raw))
-      .map(decodePresenceEntry)
-      .filter((e): e is PresenceEntry => e !== undefined)
-      .map(async (entry) => {
-        if (await this.#remove(this.#serverId, entry)) this.#announce(entry.appId, entry.channel, MEMBER_REMOVED, JSON.stringify({ user_id: entry.userId }))
-      })
+    const gone = new Map<string, PresenceEntry>(this.#pendingLeaves)
+    for (const raw of stored) {
+      const entry = live.has(raw) ? undefined : decodePresenceEntry(raw)
+      if (entry !== undefined) gone.set(raw, entry)
+    }
+    this.#pendingLeaves.clear()
+    // Joins first, all issued without awaiting in between, so a join or leave arriving meanwhile
+    // queues behind them; removals then see every live connection of this server registered.
     const joins = [...live.values()].map(async ({ entry, member }) => {
       const [first] = await this.#write(entry, member.userInfo)
       if (first) this.#announce(entry.appId, entry.channel, MEMBER_ADDED, memberAddedData(member), entry.socketId)
     })
-    const results = await Promise.allSettled([...removals, ...joins])
+    const removals = [...gone].map(async ([raw, entry]) => {
+      try {
+        const last = await this.#remove(this.#serverId, entry)
+        // Not in Redis any more (it restarted empty): announce unless the user is connected elsewhere.
+        const absent = !last && !stored.has(raw) && (await this.#client.hexists(this.#keys.presence(entry.appId, entry.channel)[1], entry.userId)) === 0
+        if (last || absent) this.#announce(entry.appId, entry.channel, MEMBER_REMOVED, JSON.stringify({ user_id: entry.userId }))
+      } catch (err) {
+        this.#pendingLeaves.set(raw, entry)
+        throw err
+      }
+    })
+    const results = await Promise.allSettled([...joins, ...removals])
     const failed = results.find((r) => r.status === 'rejected')
     if (failed !== undefined) {
       this.#dirty = true

@@ -1,0 +1,72 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import Fastify, { type FastifyInstance } from 'fastify'
+import herald from '../../../src/http/index.js'
+import { APP, connectClient, sdkFor, type ClusterClient } from '../../cluster/support/cluster-client.js'
+import { startRedis } from '../../helpers/redis-server.js'
+import { waitFor } from '../../helpers/wait-for.js'
+
+async function startNode(redisUrl: string): Promise<{ app: FastifyInstance; port: number }> {
+  const app = Fastify({ logger: false })
+  await app.register(herald, {
+    env: { BROADCAST_CONNECTION: 'redis', REDIS_URL: redisUrl, BROADCAST_APP_ID: APP.id, BROADCAST_APP_KEY: APP.key, BROADCAST_APP_SECRET: APP.secret },
+  })
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  const address = app.server.address()
+  if (address === null || typeof address === 'string') throw new Error('no address')
+  return { app, port: address.port }
+}
+
+async function upStatus(app: FastifyInstance): Promise<string> {
+  return ((await app.inject({ method: 'GET', url: '/up' })).json() as { status: string }).status
+}
+
+function memberIds(c: ClusterClient, channel: string): string[] {
+  const ids: string[] = []
+  ;(c.pusher.channel(channel) as unknown as { members: { each(f: (m: { id: string }) => void): void } }).members.each((m) => ids.push(m.id))
+  return ids.sort()
+}
+
+test('presence changes made while Redis is down reach the other servers once it is back', async (t) => {
+  const redis = await startRedis({ private: true })
+  const nodes = [await startNode(redis.url), await startNode(redis.url)]
+  const clients: ClusterClient[] = []
+  t.after(async () => {
+    for (const c of clients) c.pusher.disconnect()
+    await Promise.all(nodes.map((n) => n.app.close()))
+    await redis.stop()
+  })
+  const join = async (node: number, user: string): Promise<ClusterClient> => {
+    const c = await connectClient(nodes[node]!.port, user)
+    clients.push(c)
+    await c.join('presence-p')
+    return c
+  }
+  const alice = await join(0, 'alice')
+  const bob = await join(1, 'bob')
+  const carl = await join(0, 'carl')
+  await waitFor(() => memberIds(bob, 'presence-p').join() === 'alice,bob,carl', { what: "bob's roster to list alice and carl" })
+
+  await redis.stop()
+  for (const n of nodes) await waitFor(async () => (await upStatus(n.app)) === 'degraded', { what: 'GET /up to report degraded', timeoutMs: 10_000 })
+
+  // While Redis is away: a join and a leave on server 0 are seen by server 0's own clients.
+  const dan = await join(0, 'dan')
+  assert.deepEqual(memberIds(dan, 'presence-p'), ['alice', 'carl', 'dan'], 'a join during the outage gets the local roster')
+  carl.pusher.disconnect()
+  // bob (server 1) is still connected, so alice keeps him; she sees carl leave and dan join.
+  await waitFor(() => memberIds(alice, 'presence-p').join() === 'alice,bob,dan', { what: 'alice (same server) to see carl leave and dan join' })
+  // Queries fall back to this server's own view instead of failing.
+  const during = await sdkFor(nodes[0]!.port).get({ path: '/channels/presence-p/users' })
+  assert.equal(during.status, 200)
+
+  await redis.restart()
+  for (const n of nodes) await waitFor(async () => (await upStatus(n.app)) === 'ok', { what: 'GET /up to recover', timeoutMs: 15_000 })
+  // Reconciled by themselves: server 1's client learns of dan and of carl's departure.
+  await waitFor(() => memberIds(bob, 'presence-p').join() === 'alice,bob,dan', { what: "bob's roster to converge after Redis returned", timeoutMs: 10_000 })
+  await waitFor(() => memberIds(alice, 'presence-p').join() === 'alice,bob,dan', { what: "alice's roster to converge", timeoutMs: 10_000 })
+  const users = (await (await sdkFor(nodes[1]!.port).get({ path: '/channels/presence-p/users' })).json()) as { users: { id: string }[] }
+  assert.deepEqual(users.users.map((u) => u.id).sort(), ['alice', 'bob', 'dan'])
+  const info = (await (await sdkFor(nodes[1]!.port).get({ path: '/channels/presence-p', params: { info: 'subscription_count' } })).json()) as Record<string, number>
+  assert.equal(info['subscription_count'], 3, 'channel counts are registered again too')
+})
