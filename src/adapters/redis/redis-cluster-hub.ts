@@ -113,7 +113,10 @@ export class RedisClusterHub implements RealtimeHubPort, ClusterStatePort {
       keys: this.#keys,
       serverId: this.#serverId,
       logger: this.#logger,
-      announce: (appId, channel, event, data, except) => void this.publish({ appId, channels: [channel], event, data, exceptSocketId: except }),
+      announce: (appId, channel, event, data, except) =>
+        void this.publish({ appId, channels: [channel], event, data, exceptSocketId: except }).catch((err: unknown) =>
+          this.#logger.error({ err, channel, event }, 'herald cluster: presence announcement failed'),
+        ),
       announceLocally: (appId, channel, event, data, except) => this.#publishLocally({ appId, channels: [channel], event, data, exceptSocketId: except }),
     })
     const occupancy = new ClusterOccupancy(store, this.#keys, this.#serverId)
