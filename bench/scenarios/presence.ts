@@ -74,6 +74,11 @@ export async function runPresence(ctx: ScenarioContext, options: PresenceOptions
   }
 }
 
+/** Enough joiners that a join rarely waits for an idle one, even when a join takes ~0.5 s on a loaded machine. */
+function joinerPoolSize(options: PresenceOptions): number {
+  return Math.max(20, Math.ceil((options.ratePerSec * (options.holdMs + 500)) / 1000))
+}
+
 async function churnRuns(ctx: ScenarioContext, rig: Rig, members: number, options: PresenceOptions): Promise<ChurnRun[]> {
   const server = rig.deployment.servers[0]!
   const connected = await rig.pool.connect(server.url, PresenceChannel, members, { presenceUserPrefix: 'member-', concurrency: 10 })
@@ -82,7 +87,7 @@ async function churnRuns(ctx: ScenarioContext, rig: Rig, members: number, option
   for (let run = 0; run < ctx.runs; run++) {
     await rig.pool.reset()
     const cpuBefore = await totalCpuMicros([server])
-    const churn = await rig.pool.churn({ url: server.url, channel: PresenceChannel, pool: Math.max(10, Math.ceil((options.ratePerSec * options.holdMs) / 1000) * 2), ratePerSec: options.ratePerSec, durationMs: options.seconds * 1000, holdMs: options.holdMs, userPrefix: `joiner-${run}-` })
+    const churn = await rig.pool.churn({ url: server.url, channel: PresenceChannel, pool: joinerPoolSize(options), ratePerSec: options.ratePerSec, durationMs: options.seconds * 1000, holdMs: options.holdMs, userPrefix: `joiner-${run}-` })
     // Wait for the last member_removed to reach every member.
     const expected = churn.joins * members
     const deadline = performance.now() + 5000
