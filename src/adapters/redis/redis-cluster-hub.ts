@@ -265,9 +265,13 @@ export class RedisClusterHub implements RealtimeHubPort, ClusterStatePort {
     if (s === undefined || this.#closed || this.#beating || s.store.status !== 'ready') return
     this.#beating = true
     try {
-      const results = await s.store.multi().set(this.#keys.alive(this.#serverId), '1', 'PX', this.#serverTtlMs).sadd(this.#keys.servers, this.#serverId).exec()
+      // Two commands rather than MULTI: the keys live in different slots on Redis Cluster.
+      const [, added] = await Promise.all([
+        s.store.set(this.#keys.alive(this.#serverId), '1', 'PX', this.#serverTtlMs),
+        s.store.sadd(this.#keys.servers, this.#serverId),
+      ])
       // SADD adding us back means Redis lost our registration (restarted empty, or we were reaped).
-      if (results?.[1]?.[1] === 1) this.#reconcileWanted = true
+      if (added === 1) this.#reconcileWanted = true
       if (this.#reconcileWanted || s.presence.dirty || s.occupancy.dirty) {
         this.#reconcileWanted = false
         await Promise.all([s.presence.reconcile(), s.occupancy.reconcile()])
@@ -292,6 +296,9 @@ export class RedisClusterHub implements RealtimeHubPort, ClusterStatePort {
       // One server does the removal, so each member_removed is announced by exactly one server.
       if ((await s.store.set(this.#keys.reaping(id), this.#serverId, 'PX', REAP_CLAIM_MS, 'NX')) !== 'OK') continue
       const members = await this.#forget(id)
+      // Released at once (not left to expire) so a server that returns and dies again is reaped in time;
+      // a second reaper finds nothing left, and the leave script is idempotent, so nothing is announced twice.
+      await s.store.del(this.#keys.reaping(id))
       this.#logger.warn({ deadServer: id, members }, 'herald cluster: removed a server whose heartbeat expired')
     }
   }
