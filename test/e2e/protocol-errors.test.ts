@@ -11,6 +11,7 @@ before(async () => {
       apps: [
         { id: 'app-id', key: 'app-key', secret: 'app-secret', maxMessageSize: 2000 },
         { id: 'small', key: 'small-key', secret: 'small-secret', maxConnections: 1 },
+        { id: 'strict', key: 'strict-key', secret: 'strict-secret', allowedOrigins: ['https://good.example'] },
       ],
     },
   })
@@ -134,4 +135,16 @@ test('an invalid channel name is a subscription_error, not a crash', async () =>
   const err = await c.next((f) => f.event === 'pusher:subscription_error', 'subscription error')
   assert.equal(RawClient.data(err).status, 400)
   assert.equal(c.closed, undefined)
+})
+
+test('allowedOrigins: a listed Origin connects, another or none is refused with 4009', async () => {
+  const good = await RawClient.connect(server.port, '/app/strict-key?protocol=7', { Origin: 'https://good.example' })
+  clients.push(good)
+  assert.equal(good.frames[0]?.event, 'pusher:connection_established')
+  const evil = await RawClient.connect(server.port, '/app/strict-key?protocol=7', { Origin: 'https://evil.example' })
+  clients.push(evil)
+  assert.equal(RawClient.data(evil.frames[0]!).code, 4009)
+  assert.equal((await evil.waitClosed()).code, 4009)
+  const none = await connect('/app/strict-key?protocol=7')
+  assert.equal((await none.waitClosed()).code, 4009)
 })
