@@ -70,3 +70,38 @@ test('presence changes made while Redis is down reach the other servers once it 
   const info = (await (await sdkFor(nodes[1]!.port).get({ path: '/channels/presence-p', params: { info: 'subscription_count' } })).json()) as Record<string, number>
   assert.equal(info['subscription_count'], 3, 'channel counts are registered again too')
 })
+
+test('a server started while Redis is down serves local clients and joins the cluster once Redis is up', async (t) => {
+  const redis = await startRedis({ private: true })
+  await redis.stop()
+  const app = Fastify({ logger: false })
+  const clients: ClusterClient[] = []
+  t.after(async () => {
+    for (const c of clients) c.pusher.disconnect()
+    await app.close()
+    await redis.stop()
+  })
+  await app.register(herald, {
+    env: { BROADCAST_APP_ID: APP.id, BROADCAST_APP_KEY: APP.key, BROADCAST_APP_SECRET: APP.secret },
+    // A short timeout keeps the start-up wait for the missing Redis short.
+    config: { default: 'redis', connections: { redis: { driver: 'redis', url: redis.url, timeoutMs: 500 } } },
+  })
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  const port = (app.server.address() as { port: number }).port
+  assert.equal(await upStatus(app), 'degraded')
+  const local = await connectClient(port)
+  clients.push(local)
+  await local.join('boot')
+  await sdkFor(port).trigger('boot', 'Local', {})
+  await waitFor(() => local.seen('boot', 'Local').length === 1, { what: 'local delivery without Redis' })
+
+  await redis.restart()
+  await waitFor(async () => (await upStatus(app)) === 'ok', { what: 'the server to join once Redis is up', timeoutMs: 15_000 })
+  const other = await startNode(redis.url)
+  t.after(() => other.app.close())
+  const remote = await connectClient(other.port)
+  clients.push(remote)
+  await remote.join('boot')
+  await sdkFor(other.port).trigger('boot', 'Clustered', {})
+  await waitFor(() => local.seen('boot', 'Clustered').length === 1, { what: 'an event from the other server' })
+})
