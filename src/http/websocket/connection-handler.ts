@@ -1,14 +1,14 @@
 import { randomInt } from 'node:crypto'
 import type { WebSocket } from 'ws'
-import { verifyUserAuth } from '../../domain/auth/pusher-signature.js'
-import { channelKindOf } from '../../domain/channels/channel-name.js'
 import type { LoggerPort } from '../../domain/ports/logger-port.js'
 import type { AppLookup, HeraldApp } from '../../domain/realtime/herald-app.js'
 import type { LocalRealtimeHub } from '../../domain/realtime/local-realtime-hub.js'
 import type { RealtimeHubPort } from '../../domain/realtime/realtime-hub-port.js'
 import { PusherCloseCode } from './close-codes.js'
 import type { ConnectionState } from './connection-state.js'
-import { errorFrame, parseClientFrame, protocolFrame, tryParseSigninData, tryParseSubscribeData, tryParseUnsubscribeData, type ClientFrame } from './frames.js'
+import { handleClientEvent } from './client-event-handler.js'
+import { errorFrame, parseClientFrame, protocolFrame, tryParseSubscribeData, tryParseUnsubscribeData, type ClientFrame } from './frames.js'
+import { handleSignin } from './signin-handler.js'
 import { handleSubscribe, handleUnsubscribe } from './subscription-handler.js'
 import { WsSubscriber } from './ws-subscriber.js'
 
@@ -32,7 +32,6 @@ type Handler = (state: ConnectionState, frame: ClientFrame) => void
 
 const MIN_PROTOCOL = 5
 const MAX_PROTOCOL = 7
-const CLIENT_EVENTS_PER_SECOND = 10
 const SOCKET_ID_PART_MAX = 1_000_000_000
 
 /**
@@ -58,7 +57,7 @@ export class ConnectionHandler {
       'pusher:pong': () => {},
       'pusher:subscribe': (s, f) => this.#subscribe(s, f),
       'pusher:unsubscribe': (s, f) => this.#unsubscribe(s, f),
-      'pusher:signin': (s, f) => this.#signin(s, f),
+      'pusher:signin': (s, f) => handleSignin(this.#hub, s, f),
     }
   }
 
@@ -161,7 +160,7 @@ export class ConnectionHandler {
     try {
       const handler = this.#handlers[frame.event]
       if (handler !== undefined) handler(state, frame)
-      else if (frame.event.startsWith('client-')) this.#clientEvent(state, frame)
+      else if (frame.event.startsWith('client-')) handleClientEvent(this.#publisher, this.#logger, state, frame)
       else {
         state.subscriber.send(errorFrame(null, `Unknown event ${JSON.stringify(frame.event)}`))
         this.#logger.debug({ socketId: state.subscriber.socketId, event: frame.event }, 'unknown event')
@@ -192,48 +191,5 @@ export class ConnectionHandler {
     const data = tryParseUnsubscribeData(frame.data)
     if (data === undefined) state.subscriber.send(errorFrame(null, 'pusher:unsubscribe needs data {channel: string}'))
     else handleUnsubscribe(this.#hub, state, data.channel)
-  }
-
-  #signin(state: ConnectionState, frame: ClientFrame): void {
-    const data = tryParseSigninData(frame.data)
-    const id = data === undefined ? undefined : userIdOf(data.user_data)
-    if (data === undefined || id === undefined || !verifyUserAuth(state.app, state.subscriber.socketId, data.user_data, data.auth)) {
-      state.subscriber.send(errorFrame(PusherCloseCode.ConnectionIsUnauthorized, 'Invalid signin: bad signature or user_data without a string id'))
-      state.subscriber.close(PusherCloseCode.ConnectionIsUnauthorized, 'Invalid signin')
-      return
-    }
-    if (state.userId !== null) this.#hub.signOut(state.app.id, state.userId, state.subscriber)
-    state.userId = id
-    this.#hub.signIn(state.app.id, id, state.subscriber)
-    state.subscriber.send(protocolFrame('pusher:signin_success', { user_data: data.user_data }))
-  }
-
-  #clientEvent(state: ConnectionState, frame: ClientFrame): void {
-    const reject = (message: string): void => state.subscriber.send(errorFrame(PusherCloseCode.ClientEventRejected, message))
-    const channel = frame.channel
-    if (!state.app.clientEvents) return reject('Client events are disabled for this app')
-    if (channel === undefined || !state.channels.has(channel)) return reject('Client events need a channel the connection is subscribed to')
-    const kind = channelKindOf(channel)
-    if (kind !== 'private' && kind !== 'presence') return reject('Client events are only allowed on private and presence channels')
-    const now = Date.now()
-    if (now - state.clientEventWindowAt >= 1000) {
-      state.clientEventWindowAt = now
-      state.clientEventCount = 0
-    }
-    if (++state.clientEventCount > CLIENT_EVENTS_PER_SECOND) return reject(`Client event rate limit of ${CLIENT_EVENTS_PER_SECOND}/s exceeded`)
-    const data = typeof frame.data === 'string' ? frame.data : JSON.stringify(frame.data ?? {})
-    const userId = kind === 'presence' ? (state.channels.get(channel) ?? undefined) : undefined
-    const request = { appId: state.app.id, channels: [channel], event: frame.event, data, exceptSocketId: state.subscriber.socketId, userId }
-    this.#publisher.publish(request).catch((err: unknown) => this.#logger.error({ err, channel }, 'client event delivery failed'))
-  }
-}
-
-function userIdOf(userData: string): string | undefined {
-  try {
-    const id = (JSON.parse(userData) as { id?: unknown } | null)?.id
-    return typeof id === 'string' && id.length > 0 ? id : undefined
-  } catch {
-    // Malformed user_data is an invalid signin, reported by the caller.
-    return undefined
   }
 }

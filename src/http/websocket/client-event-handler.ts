@@ -1,0 +1,34 @@
+import { channelKindOf } from '../../domain/channels/channel-name.js'
+import type { LoggerPort } from '../../domain/ports/logger-port.js'
+import type { RealtimeHubPort } from '../../domain/realtime/realtime-hub-port.js'
+import { PusherCloseCode } from './close-codes.js'
+import type { ConnectionState } from './connection-state.js'
+import { errorFrame, type ClientFrame } from './frames.js'
+
+/** Pusher's limit on client events per connection. */
+export const CLIENT_EVENTS_PER_SECOND = 10
+const WINDOW_MS = 1000
+
+/**
+ * A `client-*` event (Echo's whisper): relayed to the channel's other subscribers, never echoed,
+ * with the sender's `user_id` on presence channels. Refusals are `pusher:error` 4301; the socket stays open.
+ */
+export function handleClientEvent(publisher: RealtimeHubPort, logger: LoggerPort, state: ConnectionState, frame: ClientFrame): void {
+  const reject = (message: string): void => state.subscriber.send(errorFrame(PusherCloseCode.ClientEventRejected, message))
+  const channel = frame.channel
+  if (!state.app.clientEvents) return reject('Client events are disabled for this app')
+  if (channel === undefined || !state.channels.has(channel)) return reject('Client events need a channel the connection is subscribed to')
+  const kind = channelKindOf(channel)
+  if (kind !== 'private' && kind !== 'presence') return reject('Client events are only allowed on private and presence channels')
+  const now = Date.now()
+  if (now - state.clientEventWindowAt >= WINDOW_MS) {
+    state.clientEventWindowAt = now
+    state.clientEventCount = 0
+  }
+  if (++state.clientEventCount > CLIENT_EVENTS_PER_SECOND) return reject(`Client event rate limit of ${CLIENT_EVENTS_PER_SECOND}/s exceeded`)
+  // Pusher's wire format wants data as a string; pusher-js sends an object, so it is stringified once here.
+  const data = typeof frame.data === 'string' ? frame.data : JSON.stringify(frame.data ?? {})
+  const userId = kind === 'presence' ? (state.channels.get(channel) ?? undefined) : undefined
+  const request = { appId: state.app.id, channels: [channel], event: frame.event, data, exceptSocketId: state.subscriber.socketId, userId }
+  publisher.publish(request).catch((err: unknown) => logger.error({ err, channel }, 'client event delivery failed'))
+}

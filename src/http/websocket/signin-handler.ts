@@ -1,0 +1,33 @@
+import { verifyUserAuth } from '../../domain/auth/pusher-signature.js'
+import type { LocalRealtimeHub } from '../../domain/realtime/local-realtime-hub.js'
+import { PusherCloseCode } from './close-codes.js'
+import type { ConnectionState } from './connection-state.js'
+import { errorFrame, protocolFrame, tryParseSigninData, type ClientFrame } from './frames.js'
+
+function userIdOf(userData: string): string | undefined {
+  try {
+    const id = (JSON.parse(userData) as { id?: unknown } | null)?.id
+    return typeof id === 'string' && id.length > 0 ? id : undefined
+  } catch {
+    // Malformed user_data is an invalid signin, reported by the caller.
+    return undefined
+  }
+}
+
+/**
+ * `pusher:signin`: verifies `auth` over the exact `user_data` string (constant time) and answers
+ * `pusher:signin_success`. A bad signin is `pusher:error` 4009 and a close, as Soketi does.
+ */
+export function handleSignin(hub: LocalRealtimeHub, state: ConnectionState, frame: ClientFrame): void {
+  const data = tryParseSigninData(frame.data)
+  const id = data === undefined ? undefined : userIdOf(data.user_data)
+  if (data === undefined || id === undefined || !verifyUserAuth(state.app, state.subscriber.socketId, data.user_data, data.auth)) {
+    state.subscriber.send(errorFrame(PusherCloseCode.ConnectionIsUnauthorized, 'Invalid signin: bad signature or user_data without a string id'))
+    state.subscriber.close(PusherCloseCode.ConnectionIsUnauthorized, 'Invalid signin')
+    return
+  }
+  if (state.userId !== null) hub.signOut(state.app.id, state.userId, state.subscriber)
+  state.userId = id
+  hub.signIn(state.app.id, id, state.subscriber)
+  state.subscriber.send(protocolFrame('pusher:signin_success', { user_data: data.user_data }))
+}
