@@ -17,6 +17,8 @@ export const ENV_TABLE = [
   { env: 'PUSHER_SCHEME', path: ['connections', 'pusher', 'scheme'] },
   { env: 'ABLY_KEY', path: ['connections', 'ably', 'key'] },
   { env: 'REDIS_URL', path: ['connections', 'redis', 'url'] },
+  // Laravel's Redis key prefix, which its redis broadcaster's channels carry too (e.g. laravel_database_).
+  { env: 'REDIS_PREFIX', path: ['connections', 'redis', 'prefix'] },
   { env: 'BROADCAST_APP_ID', path: ['apps', '0', 'id'] },
   { env: 'BROADCAST_APP_KEY', path: ['apps', '0', 'key'] },
   { env: 'BROADCAST_APP_SECRET', path: ['apps', '0', 'secret'] },
