@@ -11,6 +11,9 @@ const { app, url } = await startDemo({ port, host: process.env['HOST'] ?? '127.0
 console.log(`Herald demo running at ${url}`)
 console.log('Open it in two tabs, sign in as two different demo users, and watch the events. Ctrl-C to stop.')
 
+/** Longest a Ctrl-C waits for a graceful close (Herald gives clients 5 s to leave). */
+const FORCE_EXIT_MS = 10_000
+
 let stopping = false
 async function stop(signal: NodeJS.Signals): Promise<void> {
   if (stopping) {
@@ -19,6 +22,11 @@ async function stop(signal: NodeJS.Signals): Promise<void> {
   }
   stopping = true
   console.log(`\n${signal}: closing connections…`)
+  // Open pages reconnect as soon as they are told to; don't let a stubborn one keep the process alive.
+  setTimeout(() => {
+    console.error(`Still closing after ${FORCE_EXIT_MS / 1000} s; exiting anyway.`)
+    process.exit(1)
+  }, FORCE_EXIT_MS).unref()
   try {
     await app.close()
     console.log('Stopped.')

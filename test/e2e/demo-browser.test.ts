@@ -7,6 +7,20 @@ import { startDemo, type RunningDemo } from '../../examples/demo/demo-app.js'
 import { BROWSER_TIMEOUT_MS, launchChromium, recordPageLog } from '../helpers/browser.js'
 
 const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url)
+const CLOSE_TIMEOUT_MS = 10_000
+
+/** Fails saying what did not finish, instead of hanging the file until the runner's timeout. */
+async function withTimeout<T>(promise: Promise<T> | undefined, ms: number, what: string): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms)
+  })
+  try {
+    return await Promise.race([promise, timeout])
+  } finally {
+    clearTimeout(timer)
+  }
+}
 
 interface DemoPage {
   readonly context: BrowserContext
@@ -19,7 +33,7 @@ describe('demo page in headless Chromium', () => {
   let alice: DemoPage
   let bob: DemoPage
   const log: string[] = []
-  let serverClosed = false
+  let closing: Promise<void> | undefined
 
   /** Opens the demo in its own browser context and signs in as a demo user through the login screen. */
   async function openAs(username: string): Promise<DemoPage> {
@@ -55,7 +69,8 @@ describe('demo page in headless Chromium', () => {
 
   after(async () => {
     await browser?.close()
-    if (!serverClosed) await demo?.app.close()
+    closing ??= demo?.app.close()
+    await withTimeout(closing, CLOSE_TIMEOUT_MS, 'the demo app to close')
   })
 
   it('shows the connection state and each user their own private channel', () =>
@@ -147,8 +162,8 @@ describe('demo page in headless Chromium', () => {
 
   it('shows that it is reconnecting when the server goes away', () =>
     step(async () => {
-      await demo.app.close()
-      serverClosed = true
+      // Not awaited here: the close finishes once the page stops reconnecting (the browser closes in after()).
+      closing = demo.app.close()
       // The plugin's shutdown sends 4200 ("reconnect now"); pusher-js retries and the badge says so.
       await alice.page.locator('#connection', { hasText: /Reconnecting|unreachable/ }).waitFor()
       assert.notEqual(await alice.page.getAttribute('#connection', 'data-state'), 'connected')

@@ -38,8 +38,10 @@ describe('README quickstart', () => {
   after(async () => {
     for (const echo of echos) echo.disconnect()
     if (server !== undefined && server.child.exitCode === null) {
+      const exited = once(server.child, 'exit')
       server.child.kill('SIGTERM')
-      await once(server.child, 'exit')
+      await waitFor(() => server.child.exitCode !== null || server.child.signalCode !== null, { what: 'the quickstart process to exit', timeoutMs: 10_000 })
+      await exited
     }
   })
 
@@ -47,9 +49,12 @@ describe('README quickstart', () => {
     const received: Array<{ orderId: number; trackingNumber: string }> = []
     const ann = listenForShipping(server.port, 'token-ann', 42, (e) => received.push(e))
     echos.push(ann.echo)
-    const annSubscribed = new Promise<void>((resolve, reject) => {
-      ann.channel.subscribed(() => resolve()).error((e: unknown) => reject(new Error(`Ann's subscription failed: ${JSON.stringify(e)}`)))
-    })
+    // What the connection went through, for the failure message.
+    const states: string[] = []
+    ann.echo.connector.pusher.connection.bind('state_change', (c: { current: string }) => states.push(c.current))
+    ann.echo.connector.pusher.connection.bind('error', (e: unknown) => states.push(`error ${JSON.stringify(e)}`))
+    let annState: 'pending' | 'subscribed' | { failed: unknown } = 'pending'
+    ann.channel.subscribed(() => (annState = 'subscribed')).error((e: unknown) => (annState = { failed: e }))
 
     let bobRefusal: { status?: number } | undefined
     const bobReceived: unknown[] = []
@@ -57,7 +62,9 @@ describe('README quickstart', () => {
     echos.push(bob.echo)
     bob.channel.error((e: { status?: number }) => (bobRefusal = e))
 
-    await annSubscribed
+    const subscribed = await waitFor(() => annState !== 'pending' && annState, { what: "Ann's subscription to private-orders.42", timeoutMs: 10_000 })
+      .catch((e: Error) => assert.fail(`${e.message}; connection: ${states.join(', ')}; quickstart output:\n${server.output()}`))
+    assert.equal(subscribed, 'subscribed', `Ann's subscription failed: ${JSON.stringify(subscribed)}`)
     const refusal = await waitFor(() => bobRefusal, { what: "Bob's subscription to private-orders.42 to be refused", timeoutMs: 10_000 })
     assert.equal(refusal.status, 403)
 
