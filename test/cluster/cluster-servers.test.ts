@@ -10,6 +10,9 @@ import { spawnHerald, type HeraldProcess } from './support/herald-process.js'
  * Three `herald serve` processes, one private redis-server, real pusher-js clients spread over them.
  * Default heartbeat 1 s and heartbeat TTL 3 s, so a killed server's members go within about 4 s.
  */
+/** This file's keys and channels carry their own prefix, so it may share a Redis given by REDIS_URL. */
+const PREFIX = `h4srv${process.pid}_`
+
 describe('a cluster of three herald serve processes', () => {
   let redis: TestRedis
   let servers: HeraldProcess[] = []
@@ -22,7 +25,7 @@ describe('a cluster of three herald serve processes', () => {
 
   before(async () => {
     redis = await startRedis()
-    servers = await Promise.all([spawnHerald(redis.url), spawnHerald(redis.url), spawnHerald(redis.url)])
+    servers = await Promise.all([0, 1, 2].map(() => spawnHerald(redis.url, { REDIS_PREFIX: PREFIX })))
   })
   after(async () => {
     for (const c of clients) c.pusher.disconnect()
@@ -33,7 +36,7 @@ describe('a cluster of three herald serve processes', () => {
   test('events from any entry reach every subscriber on every server exactly once', async (t) => {
     const subscribers = [await client(0), await client(1), await client(2)]
     for (const c of subscribers) await c.join('orders')
-    const driver = new RedisBroadcaster({ url: redis.url, prefix: '', timeoutMs: 2000 })
+    const driver = new RedisBroadcaster({ url: redis.url, prefix: PREFIX, timeoutMs: 2000 })
     t.after(() => driver.close())
     // One event through each server's HTTP API and one through the redis driver (no server in this process).
     for (const [i, s] of servers.entries()) await sdkFor(s.port).trigger('orders', 'Api', { via: i })

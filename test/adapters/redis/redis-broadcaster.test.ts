@@ -9,6 +9,9 @@ import { freePort } from '../../helpers/free-port.js'
 import { startRedis, type TestRedis } from '../../helpers/redis-server.js'
 import { waitFor } from '../../helpers/wait-for.js'
 
+/** Unique names, so this file may share a Redis given by REDIS_URL with other test files. */
+const RUN = `h4drv${process.pid}`
+
 function options(url: string, extra: Partial<RedisOptions> = {}): RedisOptions {
   return { url, prefix: '', timeoutMs: 5000, ...extra }
 }
@@ -52,17 +55,17 @@ describe('RedisBroadcaster wire format', () => {
   })
 
   test('publishes Laravel\'s {"event","data","socket"} once per channel, socket null without toOthers', async (t) => {
-    const recorder = await recordPublishes(redis.url, '*fmt-*')
+    const recorder = await recordPublishes(redis.url, `*fmt-${RUN}*`)
     const driver = new RedisBroadcaster(options(redis.url))
     t.after(async () => {
       await driver.close()
       await recorder.close()
     })
-    await driver.broadcast({ channels: ['fmt-a', 'private-fmt-b'], event: 'OrderShipped', payload: { id: 1 } })
+    await driver.broadcast({ channels: [`fmt-${RUN}a`, `private-fmt-${RUN}b`], event: 'OrderShipped', payload: { id: 1 } })
     await waitFor(() => recorder.seen.length >= 2, { what: 'two publishes' })
     assert.deepEqual(
       recorder.seen.map((s) => s.channel),
-      ['fmt-a', 'private-fmt-b'],
+      [`fmt-${RUN}a`, `private-fmt-${RUN}b`],
     )
     for (const { raw } of recorder.seen) {
       assert.equal(raw, '{"event":"OrderShipped","data":{"id":1},"socket":null}')
@@ -70,15 +73,15 @@ describe('RedisBroadcaster wire format', () => {
   })
 
   test('carries the toOthers socket id and applies the prefix to the channel only', async (t) => {
-    const recorder = await recordPublishes(redis.url, 'laravel_database_*')
-    const driver = new RedisBroadcaster(options(redis.url, { prefix: 'laravel_database_' }))
+    const recorder = await recordPublishes(redis.url, `laravel_database_${RUN}_*`)
+    const driver = new RedisBroadcaster(options(redis.url, { prefix: `laravel_database_${RUN}_` }))
     t.after(async () => {
       await driver.close()
       await recorder.close()
     })
     await driver.broadcast({ channels: ['presence-chat.1'], event: 'Typing', payload: { u: 2 }, socketId: '123.456' })
     const [seen] = await waitFor(() => (recorder.seen.length > 0 ? recorder.seen : undefined), { what: 'prefixed publish' })
-    assert.equal(seen?.channel, 'laravel_database_presence-chat.1')
+    assert.equal(seen?.channel, `laravel_database_${RUN}_presence-chat.1`)
     assert.deepEqual(JSON.parse(seen?.raw ?? ''), { event: 'Typing', data: { u: 2 }, socket: '123.456' })
   })
 })
