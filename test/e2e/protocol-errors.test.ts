@@ -52,6 +52,12 @@ test('an unknown app key gets pusher:error 4001 and close 4001', async () => {
   assert.equal((await c.waitClosed()).code, 4001)
 })
 
+test('an unknown key that is not ASCII is still a clean 4001', async () => {
+  const c = await connect(`/app/${encodeURIComponent('ключ'.repeat(4))}?protocol=7`)
+  assert.equal(RawClient.data(c.frames[0]!).code, 4001)
+  assert.equal((await c.waitClosed()).code, 4001)
+})
+
 test('a malformed protocol version is 4006, an unsupported one 4007', async () => {
   const bad = await connect('/app/app-key?protocol=seven')
   assert.equal((await bad.waitClosed()).code, 4006)

@@ -33,6 +33,8 @@ type Handler = (state: ConnectionState, frame: ClientFrame) => void
 const MIN_PROTOCOL = 5
 const MAX_PROTOCOL = 7
 const SOCKET_ID_PART_MAX = 1_000_000_000
+const MAX_ECHOED_KEY = 64
+const REFUSED_REASON = 'Connection refused'
 
 /**
  * The Pusher protocol over WebSockets: handshake, a dispatch table of client events, liveness
@@ -73,7 +75,8 @@ export class ConnectionHandler {
     if (refusal !== undefined || app === undefined) {
       const [code, message] = refusal ?? [PusherCloseCode.ApplicationDoesNotExist, 'App key does not exist']
       socket.send(errorFrame(code, message))
-      socket.close(code, message.slice(0, 120))
+      // A close reason is limited to 123 bytes; the frame above carries the full message.
+      socket.close(code, REFUSED_REASON)
       this.#logger.debug({ appKey: request.appKey, code }, message)
       return
     }
@@ -121,7 +124,7 @@ export class ConnectionHandler {
 
   #refusal(app: HeraldApp | undefined, request: ConnectionRequest): [number, string] | undefined {
     if (this.#closing) return [PusherCloseCode.GenericReconnectImmediately, 'Server shutting down']
-    if (app === undefined) return [PusherCloseCode.ApplicationDoesNotExist, `App key ${request.appKey} does not exist`]
+    if (app === undefined) return [PusherCloseCode.ApplicationDoesNotExist, `App key ${JSON.stringify(request.appKey.slice(0, MAX_ECHOED_KEY))} does not exist`]
     const protocol = request.protocol
     if (protocol !== undefined) {
       if (!/^\d+$/.test(protocol)) return [PusherCloseCode.InvalidVersionStringFormat, `Invalid protocol version ${JSON.stringify(protocol)}`]
