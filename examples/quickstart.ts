@@ -2,8 +2,7 @@
 // Run it: PORT=3000 node --import tsx examples/quickstart.ts   (test/e2e/quickstart.test.ts runs it too)
 import Fastify from 'fastify'
 import herald from '../src/http/index.js' // in your app: from 'herald/fastify'
-import { BroadcastEvent } from '../src/domain/events/broadcast-event.js' // in your app: from 'herald'
-import { PrivateChannel } from '../src/domain/channels/channel.js' // in your app: from 'herald'
+import { BroadcastEvent, PrivateChannel } from '../src/index.js' // in your app: from 'herald'
 
 // 1. An event. Its public fields are the payload; it goes to the order's private channel.
 class OrderShipped extends BroadcastEvent {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import type { AddressInfo } from 'node:net'
 import Fastify, { type FastifyInstance } from 'fastify'
-import herald from '../../src/http/index.js'
+import herald from '../../src/http/index.js' // in an app: 'herald/fastify'
 import { FeedPosted, publicUser } from './demo-events.js'
 import { demoRoutes } from './demo-routes.js'
 import { DemoTokens, type DemoUser } from './demo-users.js'

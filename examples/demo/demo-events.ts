@@ -1,5 +1,4 @@
-import { Channel, PresenceChannel, PrivateChannel } from '../../src/domain/channels/channel.js'
-import { BroadcastEvent } from '../../src/domain/events/broadcast-event.js'
+import { BroadcastEvent, Channel, PresenceChannel, PrivateChannel } from '../../src/index.js' // in an app: 'herald'
 import type { DemoUser } from './demo-users.js'
 import type { FeedPost } from './feed-store.js'
 

@@ -14,6 +14,8 @@ const START_TIMEOUT_MS = 20_000
 /** Starts the quickstart on a free port and resolves with that port once it prints its address. */
 async function startQuickstart(): Promise<{ child: ChildProcess; port: number; output: () => string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', QUICKSTART], { env: { ...process.env, PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] })
+  // Should this test process end without its after() (a runner timeout), don't leave the server behind.
+  process.once('exit', () => child.kill('SIGKILL'))
   let output = ''
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()))
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()))
@@ -40,7 +42,11 @@ describe('README quickstart', () => {
     if (server !== undefined && server.child.exitCode === null) {
       const exited = once(server.child, 'exit')
       server.child.kill('SIGTERM')
-      await waitFor(() => server.child.exitCode !== null || server.child.signalCode !== null, { what: 'the quickstart process to exit', timeoutMs: 10_000 })
+      await waitFor(() => server.child.exitCode !== null || server.child.signalCode !== null, { what: 'the quickstart process to exit on SIGTERM', timeoutMs: 10_000 })
+        .catch((err: unknown) => {
+          server.child.kill('SIGKILL')
+          throw err
+        })
       await exited
     }
   })
