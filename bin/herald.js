@@ -11,7 +11,9 @@ const built = join(root, 'dist', 'http', 'cli.js')
 if (existsSync(built)) {
   await import(built)
 } else {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src', 'http', 'cli.ts'), ...process.argv.slice(2)], {
+  // Resolved from this file, not the working directory, so `herald serve` works from any folder.
+  const tsx = import.meta.resolve('tsx')
+  const child = spawn(process.execPath, ['--import', tsx, join(root, 'src', 'http', 'cli.ts'), ...process.argv.slice(2)], {
     stdio: 'inherit',
     cwd: process.cwd(),
   })
