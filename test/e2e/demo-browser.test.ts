@@ -2,12 +2,18 @@
 import assert from 'node:assert/strict'
 import { mkdir } from 'node:fs/promises'
 import { after, before, describe, it } from 'node:test'
+import { fileURLToPath } from 'node:url'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { startDemo, type RunningDemo } from '../../examples/demo/demo-app.js'
 import { BROWSER_TIMEOUT_MS, launchChromium, recordPageLog } from '../helpers/browser.js'
 
 const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url)
 const CLOSE_TIMEOUT_MS = 10_000
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  await mkdir(ARTIFACTS, { recursive: true })
+  await page.screenshot({ path: fileURLToPath(new URL(name, ARTIFACTS)), fullPage: true })
+}
 
 /** Fails saying what did not finish, instead of hanging the file until the runner's timeout. */
 async function withTimeout<T>(promise: Promise<T> | undefined, ms: number, what: string): Promise<T | undefined> {
@@ -42,6 +48,8 @@ describe('demo page in headless Chromium', () => {
     const page = await context.newPage()
     recordPageLog(page, username, log)
     await page.goto(demo.url)
+    await page.waitForSelector('#login-users button')
+    if (username === 'alice') await screenshot(page, 'demo-login.png')
     await page.click(`#login-users button[data-username="${username}"]`)
     await page.waitForSelector('body[data-ready="true"]')
     await page.waitForSelector('#connection[data-state="connected"]')
@@ -148,9 +156,8 @@ describe('demo page in headless Chromium', () => {
 
   it('saves a screenshot for humans', () =>
     step(async () => {
-      await mkdir(ARTIFACTS, { recursive: true })
-      await alice.page.screenshot({ path: new URL('demo-alice.png', ARTIFACTS).pathname, fullPage: true })
-      await bob.page.screenshot({ path: new URL('demo-bob.png', ARTIFACTS).pathname, fullPage: true })
+      await screenshot(alice.page, 'demo-alice.png')
+      await screenshot(bob.page, 'demo-bob.png')
     }))
 
   it('removes a user from the room when their page closes', () =>

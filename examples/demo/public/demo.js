@@ -79,6 +79,8 @@ function showConnection(pusher) {
 // ---- login --------------------------------------------------------------------------------------
 
 function showLogin() {
+  $('connection').textContent = 'Not connected: pick a user'
+  $('connection').className = 'badge badge-idle'
   $('app').hidden = true
   $('whoami').hidden = true
   $('login').hidden = false
@@ -135,6 +137,7 @@ function startNotifications(echo) {
       status.className = 'status ok'
     })
     .error((error) => {
+      if (handleExpiredSession(error)) return
       status.textContent = `✗ Could not subscribe: ${describeAuthError(error)}`
       status.className = 'status bad'
     })
@@ -172,6 +175,14 @@ function startNotifications(echo) {
         result.dataset.result = 'refused'
       })
   })
+}
+
+/** After a server restart the token is unknown (its signing key is per process): sign in again. */
+function handleExpiredSession(error) {
+  if (error?.status !== 401) return false
+  sessionStorage.removeItem(TOKEN_KEY)
+  location.reload()
+  return true
 }
 
 function describeAuthError(error) {
@@ -218,6 +229,7 @@ function startRoom(echo) {
       renderMembers(members)
     })
     .error((error) => {
+      if (handleExpiredSession(error)) return
       typing.textContent = `Could not join the room: ${describeAuthError(error)}`
     })
     .listen('.ChatMessageSent', (message) => append($('chat-list'), chatItem(message, false)))
