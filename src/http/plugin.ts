@@ -69,7 +69,7 @@ const heraldPlugin: FastifyPluginAsync<HeraldPluginOptions> = async (fastify, op
   const prefix = typeof (options as { prefix?: unknown }).prefix === 'string' ? (options as { prefix: string }).prefix : ''
   const logger: LoggerPort = fastify.log.child({ module: 'herald' })
   const created = await createRealtimeHub({ maxBufferedBytes: opts.maxBufferedBytes, logger, config: opts.config, env: opts.env, defaultAppId: apps.defaultApp.id })
-  const handler = new ConnectionHandler({ apps, hub: created.local, publisher: created.hub, logger })
+  const handler = new ConnectionHandler({ apps, hub: created.local, publisher: created.hub, logger, maxBufferedBytes: opts.maxBufferedBytes })
   const herald = createFacade(opts, config, apps, created.hub, logger)
 
   fastify.decorate('herald', herald)

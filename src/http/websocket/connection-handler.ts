@@ -26,6 +26,8 @@ export interface ConnectionHandlerOptions {
   /** Where client events are published (the local hub, or a cluster hub wrapping it). */
   readonly publisher: RealtimeHubPort
   readonly logger: LoggerPort
+  /** A socket with more bytes queued than this is closed with 4100. */
+  readonly maxBufferedBytes: number
 }
 
 type Handler = (state: ConnectionState, frame: ClientFrame) => void
@@ -45,6 +47,7 @@ export class ConnectionHandler {
   readonly #hub: LocalRealtimeHub
   readonly #publisher: RealtimeHubPort
   readonly #logger: LoggerPort
+  readonly #maxBufferedBytes: number
   readonly #connections = new Map<string, ConnectionState>()
   readonly #handlers: Record<string, Handler>
   #closing = false
@@ -54,6 +57,7 @@ export class ConnectionHandler {
     this.#hub = options.hub
     this.#publisher = options.publisher
     this.#logger = options.logger
+    this.#maxBufferedBytes = options.maxBufferedBytes
     this.#handlers = {
       'pusher:ping': (s) => s.subscriber.send(protocolFrame('pusher:pong')),
       'pusher:pong': () => {},
@@ -80,7 +84,7 @@ export class ConnectionHandler {
       this.#logger.debug({ appKey: request.appKey, code }, message)
       return
     }
-    const subscriber = new WsSubscriber(this.#newSocketId(), socket)
+    const subscriber = new WsSubscriber(this.#newSocketId(), socket, this.#maxBufferedBytes)
     const now = Date.now()
     const state: ConnectionState = {
       subscriber, app, channels: new Map(), userId: null, lastSeenAt: now, pingSentAt: 0, clientEventWindowAt: now, clientEventCount: 0,

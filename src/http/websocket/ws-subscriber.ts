@@ -1,5 +1,6 @@
 import type { WebSocket } from 'ws'
 import type { Subscriber } from '../../domain/realtime/subscriber.js'
+import { PusherCloseCode } from './close-codes.js'
 
 const OPEN = 1
 const TEXT_FRAME = { binary: false, compress: false, fin: true } as const
@@ -25,10 +26,13 @@ function encoded(frame: string): Buffer {
 export class WsSubscriber implements Subscriber {
   readonly socketId: string
   readonly #socket: WebSocket
+  readonly #maxBufferedBytes: number
 
-  constructor(socketId: string, socket: WebSocket) {
+  /** @param maxBufferedBytes past this many queued bytes the socket is closed (4100) instead of sent more. */
+  constructor(socketId: string, socket: WebSocket, maxBufferedBytes: number) {
     this.socketId = socketId
     this.#socket = socket
+    this.#maxBufferedBytes = maxBufferedBytes
   }
 
   get bufferedAmount(): number {
@@ -41,7 +45,13 @@ export class WsSubscriber implements Subscriber {
 
   send(frame: string): void {
     // Sends to a socket that is already closing are dropped: the close event cleans up its subscriptions.
-    if (this.#socket.readyState === OPEN) this.#socket.send(encoded(frame), TEXT_FRAME)
+    if (this.#socket.readyState !== OPEN) return
+    // Replies are bounded too (a client flooding pings without reading), not only fan-out.
+    if (this.#socket.bufferedAmount > this.#maxBufferedBytes) {
+      this.#socket.close(PusherCloseCode.OverCapacity, 'Over capacity: the client is not reading fast enough')
+      return
+    }
+    this.#socket.send(encoded(frame), TEXT_FRAME)
   }
 
   close(code: number, reason: string): void {
