@@ -43,7 +43,9 @@ export async function buildDemoApp(options: DemoAppOptions = {}): Promise<Fastif
   app.herald.events.listen(FeedPosted, (event) => feed.add(event))
 
   await app.register(staticAssets)
-  await app.register(demoRoutes, { tokens, feed, appKey: DEMO_APP.key, roomId: DEMO_ROOM_ID })
+  // The key pages connect with: whatever Herald ended up serving for the demo app.
+  const appKey = app.herald.apps.byId(DEMO_APP.id)?.key ?? DEMO_APP.key
+  await app.register(demoRoutes, { tokens, feed, appKey, roomId: DEMO_ROOM_ID })
   return app
 }
 

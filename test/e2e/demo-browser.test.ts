@@ -154,6 +154,28 @@ describe('demo page in headless Chromium', () => {
       assert.equal(await bob.page.locator('#chat-list li', { hasText: fromBob }).count(), 1, 'Bob sees his message once')
     }))
 
+  it('trusts only signed tokens: forged or unknown users get 401 and 404, bad input 400', () =>
+    step(async () => {
+      const login = await demo.app.inject({ method: 'POST', url: '/demo/login', payload: { username: 'alice' } })
+      const { token } = login.json<{ token: string }>()
+      const [id, signature] = token.split('.')
+      assert.equal(id, '1')
+      // Claiming to be Bob with Alice's signature, or with no signature, proves nothing.
+      for (const forged of [`2.${signature}`, '2', 'Bob']) {
+        const me = await demo.app.inject({ url: '/demo/me', headers: { authorization: `Bearer ${forged}` } })
+        assert.equal(me.statusCode, 401, `token ${forged}`)
+        const auth = await demo.app.inject({
+          method: 'POST', url: '/broadcasting/auth', headers: { authorization: `Bearer ${forged}` },
+          payload: { socket_id: '123.456', channel_name: 'private-user.2' },
+        })
+        assert.equal(auth.statusCode, 401, `/broadcasting/auth with token ${forged}`)
+      }
+      assert.equal((await demo.app.inject({ method: 'POST', url: '/demo/login', payload: { username: 'mallory' } })).statusCode, 404)
+      const empty = await demo.app.inject({ method: 'POST', url: '/demo/feed', headers: { authorization: `Bearer ${token}` }, payload: { text: '' } })
+      assert.equal(empty.statusCode, 400)
+      assert.match(empty.json<{ message: string }>().message, /text/)
+    }))
+
   it('saves a screenshot for humans', () =>
     step(async () => {
       await screenshot(alice.page, 'demo-alice.png')
