@@ -49,7 +49,7 @@ export class ConnectionHandler {
   readonly #logger: LoggerPort
   readonly #maxBufferedBytes: number
   readonly #connections = new Map<string, ConnectionState>()
-  readonly #handlers: Record<string, Handler>
+  readonly #handlers: ReadonlyMap<string, Handler>
   #closing = false
 
   constructor(options: ConnectionHandlerOptions) {
@@ -58,13 +58,15 @@ export class ConnectionHandler {
     this.#publisher = options.publisher
     this.#logger = options.logger
     this.#maxBufferedBytes = options.maxBufferedBytes
-    this.#handlers = {
-      'pusher:ping': (s) => s.subscriber.send(protocolFrame('pusher:pong')),
-      'pusher:pong': () => {},
-      'pusher:subscribe': (s, f) => this.#subscribe(s, f),
-      'pusher:unsubscribe': (s, f) => this.#unsubscribe(s, f),
-      'pusher:signin': (s, f) => handleSignin(this.#hub, s, f),
-    }
+    // A Map, not an object literal: event names come from clients, and `constructor` or `__proto__`
+    // must be unknown events, not inherited properties.
+    this.#handlers = new Map<string, Handler>([
+      ['pusher:ping', (s) => s.subscriber.send(protocolFrame('pusher:pong'))],
+      ['pusher:pong', () => {}],
+      ['pusher:subscribe', (s, f) => this.#subscribe(s, f)],
+      ['pusher:unsubscribe', (s, f) => this.#unsubscribe(s, f)],
+      ['pusher:signin', (s, f) => handleSignin(this.#hub, s, f)],
+    ])
   }
 
   /** Live connections. */
@@ -165,7 +167,7 @@ export class ConnectionHandler {
     }
     const frame = parsed.frame
     try {
-      const handler = this.#handlers[frame.event]
+      const handler = this.#handlers.get(frame.event)
       if (handler !== undefined) handler(state, frame)
       else if (frame.event.startsWith('client-')) handleClientEvent(this.#publisher, this.#logger, state, frame)
       else {
