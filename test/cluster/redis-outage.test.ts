@@ -75,6 +75,10 @@ describe('Redis stops and starts under a stream of events', () => {
     for (const s of servers) {
       await waitFor(async () => (await s.up())?.status === 'ok', { what: `GET /up on :${s.port} to recover`, timeoutMs: 20_000, intervalMs: 50 })
     }
+    // The driver's own connection reconnects on its own schedule (at most 1 s apart): "back" starts
+    // at its first success; publishes before that were rejected promptly, as during the outage.
+    const restartedAt = outcomes.length
+    await waitFor(() => outcomes.slice(restartedAt).some((o) => o.ok), { what: 'the driver to publish again', timeoutMs: 10_000 })
     phase = 'back'
     await waitFor(() => count('back', true) >= 20, { what: '20 events published after Redis returned', timeoutMs: 20_000 })
     running = false

@@ -49,6 +49,9 @@ interface Started {
   readonly timer: NodeJS.Timeout
 }
 
+/** Longest `start()` waits for Redis before serving without it (it keeps trying in the background). */
+const START_WAIT_MS = 3000
+
 /** Longest a dead server's removal is left to the server that claimed it before another retries. */
 const REAP_CLAIM_MS = 30_000
 
@@ -95,7 +98,7 @@ export class RedisClusterHub implements RealtimeHubPort, ClusterStatePort {
   }
 
   /**
-   * Connects, subscribes and registers this server. Waits at most `timeoutMs` for Redis: a server
+   * Connects, subscribes and registers this server. Waits at most `timeoutMs` (and 3 s) for Redis: a server
    * may start while Redis is down and joins the cluster by itself once Redis is reachable.
    */
   async start(local: RealtimeHubPort): Promise<void> {
@@ -129,7 +132,8 @@ export class RedisClusterHub implements RealtimeHubPort, ClusterStatePort {
       this.#outageLogged = false
       void this.#beat()
     })
-    const timeoutMs = this.#options.timeoutMs
+    // Bounded well below Fastify's plugin timeout: without Redis the server starts anyway.
+    const timeoutMs = Math.min(this.#options.timeoutMs, START_WAIT_MS)
     const subscribed = bus.start()
     try {
       await withTimeout(Promise.all([whenReady(store, timeoutMs).then(() => this.#beat()), subscribed]), timeoutMs, 'joining the redis cluster')

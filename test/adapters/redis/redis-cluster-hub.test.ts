@@ -16,7 +16,8 @@ const PREFIX = `h4hub${process.pid}_`
 
 /** An in-process Herald server in cluster mode (BROADCAST_CONNECTION=redis). */
 async function startNode(env: Record<string, string>, config?: Record<string, unknown>): Promise<{ app: FastifyInstance; port: number }> {
-  const app = Fastify({ logger: false })
+  // tsx compiles the cluster modules on first use; on a loaded machine that exceeds Fastify's 10 s default.
+  const app = Fastify({ logger: false, pluginTimeout: 30_000 })
   const appEnv = { BROADCAST_APP_ID: APP.id, BROADCAST_APP_KEY: APP.key, BROADCAST_APP_SECRET: APP.secret }
   await app.register(herald, { env: { BROADCAST_CONNECTION: 'redis', REDIS_PREFIX: PREFIX, ...appEnv, ...env }, ...(config === undefined ? {} : { config }) })
   await app.listen({ port: 0, host: '127.0.0.1' })

@@ -7,7 +7,8 @@ import { startRedis } from '../../helpers/redis-server.js'
 import { waitFor } from '../../helpers/wait-for.js'
 
 async function startNode(redisUrl: string): Promise<{ app: FastifyInstance; port: number }> {
-  const app = Fastify({ logger: false })
+  // tsx compiles the cluster modules on first use; on a loaded machine that exceeds Fastify's 10 s default.
+  const app = Fastify({ logger: false, pluginTimeout: 30_000 })
   await app.register(herald, {
     env: { BROADCAST_CONNECTION: 'redis', REDIS_URL: redisUrl, BROADCAST_APP_ID: APP.id, BROADCAST_APP_KEY: APP.key, BROADCAST_APP_SECRET: APP.secret },
   })
@@ -74,7 +75,7 @@ test('presence changes made while Redis is down reach the other servers once it 
 test('a server started while Redis is down serves local clients and joins the cluster once Redis is up', async (t) => {
   const redis = await startRedis({ private: true })
   await redis.stop()
-  const app = Fastify({ logger: false })
+  const app = Fastify({ logger: false, pluginTimeout: 30_000 })
   const clients: ClusterClient[] = []
   t.after(async () => {
     for (const c of clients) c.pusher.disconnect()

@@ -75,7 +75,8 @@ export async function spawnHerald(redisUrl: string, env: Record<string, string> 
     )
   } catch (err) {
     await signal('SIGKILL')
-    throw err
+    const reason = err instanceof Error ? err.message : String(err)
+    throw new Error(`${reason}\n--- last lines of its log ---\n${logs.slice(-15).join('\n')}`, { cause: err })
   }
   return { port, pid: child.pid ?? -1, logs, up, kill: () => signal('SIGKILL'), stop: () => signal('SIGTERM') }
 }
