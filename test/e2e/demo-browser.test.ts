@@ -189,12 +189,16 @@ describe('demo page in headless Chromium', () => {
       assert.equal(await alice.page.textContent('#member-count'), '1')
     }))
 
-  it('shows that it is reconnecting when the server goes away', () =>
+  it('shows that it is reconnecting, and that requests fail, when the server goes away', () =>
     step(async () => {
       // Not awaited here: the close finishes once the page stops reconnecting (the browser closes in after()).
       closing = demo.app.close()
       // The plugin's shutdown sends 4200 ("reconnect now"); pusher-js retries and the badge says so.
       await alice.page.locator('#connection', { hasText: /Reconnecting|unreachable/ }).waitFor()
       assert.notEqual(await alice.page.getAttribute('#connection', 'data-state'), 'connected')
+      // A request that cannot reach the server says so instead of failing silently.
+      await alice.page.fill('#feed-input', 'into the void')
+      await alice.page.click('#feed-form button[type="submit"]')
+      await alice.page.locator('#error-bar', { hasText: 'Something went wrong' }).waitFor()
     }))
 })

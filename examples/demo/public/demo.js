@@ -294,9 +294,15 @@ async function main() {
   document.body.dataset.ready = 'true'
 }
 
-main().catch((err) => {
+/** Shows a failed request (server stopped, bad input) for a few seconds instead of failing silently. */
+function showError(err) {
   console.error(err)
-  const badge = $('connection')
-  badge.textContent = `Error: ${err.message}`
-  badge.className = 'badge badge-bad'
-})
+  const bar = $('error-bar')
+  bar.textContent = `Something went wrong: ${err?.message ?? err}`
+  bar.hidden = false
+  clearTimeout(showError.timer)
+  showError.timer = setTimeout(() => { bar.hidden = true }, 6000)
+}
+window.addEventListener('unhandledrejection', (event) => showError(event.reason))
+
+main().catch(showError)
