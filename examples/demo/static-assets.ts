@@ -10,6 +10,7 @@ const ASSETS: ReadonlyArray<{ path: string; file: string | URL; type: string }> 
   { path: '/', file: new URL('index.html', publicDir), type: 'text/html; charset=utf-8' },
   { path: '/demo.css', file: new URL('demo.css', publicDir), type: 'text/css; charset=utf-8' },
   { path: '/demo.js', file: new URL('demo.js', publicDir), type: 'text/javascript; charset=utf-8' },
+  { path: '/ui.js', file: new URL('ui.js', publicDir), type: 'text/javascript; charset=utf-8' },
   { path: '/vendor/pusher.min.js', file: require.resolve('pusher-js/dist/web/pusher.min.js'), type: 'text/javascript; charset=utf-8' },
   { path: '/vendor/echo.iife.js', file: require.resolve('laravel-echo/iife'), type: 'text/javascript; charset=utf-8' },
 ]

@@ -1,12 +1,13 @@
 // The demo page's client: plain browser JavaScript, using the `Echo` and `Pusher` globals that
 // /vendor/echo.iife.js and /vendor/pusher.min.js (served from node_modules) define.
 
+import { $, append, avatar, el, prepend, showConnection, showError, time } from './ui.js'
+
 const TOKEN_KEY = 'herald-demo-token' // sessionStorage: one demo user per tab
 const ROOM = 'room.lobby'
 const TYPING_THROTTLE_MS = 1000 // Pusher allows 10 client events per second; one per second is plenty
 const TYPING_SHOWN_MS = 3000
 
-const $ = (id) => document.getElementById(id)
 const state = { token: sessionStorage.getItem(TOKEN_KEY), config: null, user: null, echo: null }
 
 /** Calls the demo app's JSON routes with the bearer token and, for `toOthers`, the socket id. */
@@ -21,59 +22,6 @@ async function api(path, { method = 'GET', body } = {}) {
   const data = await response.json().catch(() => ({}))
   if (!response.ok) throw Object.assign(new Error(data.message ?? `${method} ${path}: HTTP ${response.status}`), { status: response.status })
   return data
-}
-
-function el(tag, props = {}, ...children) {
-  const node = Object.assign(document.createElement(tag), props)
-  for (const child of children) node.append(child)
-  return node
-}
-
-function time(at) {
-  return el('span', { className: 'time', textContent: new Date(at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' }) })
-}
-
-function avatar(user) {
-  const span = el('span', { className: 'avatar', textContent: user.name.slice(0, 1) })
-  span.style.background = user.color ?? '#64748b'
-  return span
-}
-
-function prepend(list, item) {
-  list.querySelector('.empty')?.remove()
-  item.classList.add('fresh')
-  list.prepend(item)
-}
-
-function append(list, item) {
-  list.querySelector('.empty')?.remove()
-  item.classList.add('fresh')
-  list.append(item)
-  list.scrollTop = list.scrollHeight
-}
-
-// ---- connection state -------------------------------------------------------------------------
-
-function showConnection(pusher) {
-  const badge = $('connection')
-  let wasConnected = false
-  const render = (current) => {
-    const [label, tone] = {
-      initialized: ['Connecting…', 'wait'],
-      connecting: [wasConnected ? 'Reconnecting…' : 'Connecting…', 'wait'],
-      connected: ['Connected', 'ok'],
-      unavailable: ['Server unreachable, retrying…', 'bad'],
-      failed: ['WebSockets not supported', 'bad'],
-      disconnected: ['Disconnected', 'bad'],
-    }[current] ?? [current, 'wait']
-    if (current === 'connected') wasConnected = true
-    badge.textContent = label
-    badge.className = `badge badge-${tone}`
-    badge.dataset.state = current
-    badge.title = current === 'connected' ? `socket id ${pusher.connection.socket_id}` : ''
-  }
-  pusher.connection.bind('state_change', ({ current }) => render(current))
-  render(pusher.connection.state)
 }
 
 // ---- login --------------------------------------------------------------------------------------
@@ -294,15 +242,6 @@ async function main() {
   document.body.dataset.ready = 'true'
 }
 
-/** Shows a failed request (server stopped, bad input) for a few seconds instead of failing silently. */
-function showError(err) {
-  console.error(err)
-  const bar = $('error-bar')
-  bar.textContent = `Something went wrong: ${err?.message ?? err}`
-  bar.hidden = false
-  clearTimeout(showError.timer)
-  showError.timer = setTimeout(() => { bar.hidden = true }, 6000)
-}
 window.addEventListener('unhandledrejection', (event) => showError(event.reason))
 
 main().catch(showError)
