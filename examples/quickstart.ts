@@ -41,7 +41,7 @@ await app.register(herald, {
 app.herald.channels.channel('orders.{orderId}', (user: User, { orderId }) => orders.get(Number(orderId))?.customerId === user.id)
 
 // 4. Dispatch: listeners run first, then the event is broadcast to `private-orders.42`.
-app.herald.events.listen(OrderShipped, (event) => app.log.info(`order ${event.orderId} shipped`))
+app.herald.events.listen(OrderShipped, (event) => console.log(`order ${event.orderId} shipped`))
 app.post<{ Params: { id: string } }>('/orders/:id/ship', async (request) => {
   await app.herald.events.dispatch(new OrderShipped(Number(request.params.id), 'TRACK-123'))
   return { shipped: true }

@@ -79,5 +79,6 @@ describe('README quickstart', () => {
     const event = await waitFor(() => received[0], { what: 'Ann to receive OrderShipped', timeoutMs: 10_000 })
     assert.deepEqual(event, { orderId: 42, trackingNumber: 'TRACK-123' })
     assert.deepEqual(bobReceived, [], 'Bob was refused, so he hears nothing')
+    await waitFor(() => server.output().includes('order 42 shipped'), { what: 'the OrderShipped listener to log' })
   })
 })
