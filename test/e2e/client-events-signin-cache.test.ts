@@ -161,3 +161,21 @@ test('toOthers: X-Socket-ID on a host route excludes the sender', async () => {
   await sender.next((f) => f.event === 'pusher:pong', 'sender pong')
   assert.equal(sender.frames.some((f) => f.event === 'Said'), false)
 })
+
+test('pusher-js 8: a signed-in connection joins presence without channel_data, as its signed-in user', async () => {
+  const pusher = await server.client({
+    userAuthentication: { endpoint: '/x', transport: 'ajax', customHandler: ({ socketId }, cb) => cb(null, server.sdk.authenticateUser(socketId, { id: '55', user_info: { name: 'Signed' } })) },
+    // The auth response carries no channel_data: the server must take the member from the sign-in.
+    channelAuthorization: { endpoint: '/x', transport: 'ajax', customHandler: ({ socketId, channelName }, cb) => cb(null, { auth: server.sdk.authorizeChannel(socketId, channelName).auth }) },
+  })
+  pusher.signin()
+  await pusher.user.signinDonePromise
+  const members = (await subscribed(pusher, 'presence-signed')) as { me: { id: string }; members: Record<string, unknown> }
+  assert.equal(members.me.id, '55')
+  assert.deepEqual(members.members, { '55': { name: 'Signed' } })
+  assert.deepEqual(await server.app.herald.hub.presenceUsers(APP.id, 'presence-signed'), ['55'])
+  const anonymous = await raw()
+  anonymous.send({ event: 'pusher:subscribe', data: { channel: 'presence-signed', auth: server.sdk.authorizeChannel(anonymous.socketId, 'presence-signed').auth } })
+  const err = await anonymous.next((f) => f.event === 'pusher:subscription_error', 'no channel_data and not signed in')
+  assert.match(String(RawClient.data(err).error), /channel_data/)
+})

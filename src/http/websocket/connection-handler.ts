@@ -89,7 +89,7 @@ export class ConnectionHandler {
     const subscriber = new WsSubscriber(this.#newSocketId(), socket, this.#maxBufferedBytes)
     const now = Date.now()
     const state: ConnectionState = {
-      subscriber, app, channels: new Map(), userId: null, lastSeenAt: now, pingSentAt: 0, clientEventWindowAt: now, clientEventCount: 0,
+      subscriber, app, channels: new Map(), userId: null, userInfo: undefined, lastSeenAt: now, pingSentAt: 0, clientEventWindowAt: now, clientEventCount: 0,
     }
     this.#connections.set(subscriber.socketId, state)
     socket.on('message', (data: Buffer, isBinary: boolean) => this.#onMessage(state, data, isBinary))

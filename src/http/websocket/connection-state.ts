@@ -11,6 +11,8 @@ export interface ConnectionState {
   readonly channels: Map<string, string | null>
   /** User id from `pusher:signin`, or null. */
   userId: string | null
+  /** `user_info` from `pusher:signin`: the member info of presence subscriptions made without `channel_data`. */
+  userInfo: unknown
   /** Last time any frame (or ws pong) arrived, ms. */
   lastSeenAt: number
   /** When the server sent `pusher:ping` after inactivity, or 0 if not waiting for an answer. */

@@ -4,10 +4,11 @@ import { PusherCloseCode } from './close-codes.js'
 import type { ConnectionState } from './connection-state.js'
 import { errorFrame, protocolFrame, tryParseSigninData, type ClientFrame } from './frames.js'
 
-function userIdOf(userData: string): string | undefined {
+function userOf(userData: string): { id: string; info: unknown } | undefined {
   try {
-    const id = (JSON.parse(userData) as { id?: unknown } | null)?.id
-    return typeof id === 'string' && id.length > 0 ? id : undefined
+    const user = JSON.parse(userData) as { id?: unknown; user_info?: unknown } | null
+    const id = user?.id
+    return typeof id === 'string' && id.length > 0 ? { id, info: user?.user_info } : undefined
   } catch {
     // Malformed user_data is an invalid signin, reported by the caller.
     return undefined
@@ -20,14 +21,15 @@ function userIdOf(userData: string): string | undefined {
  */
 export function handleSignin(hub: LocalRealtimeHub, state: ConnectionState, frame: ClientFrame): void {
   const data = tryParseSigninData(frame.data)
-  const id = data === undefined ? undefined : userIdOf(data.user_data)
-  if (data === undefined || id === undefined || !verifyUserAuth(state.app, state.subscriber.socketId, data.user_data, data.auth)) {
+  const user = data === undefined ? undefined : userOf(data.user_data)
+  if (data === undefined || user === undefined || !verifyUserAuth(state.app, state.subscriber.socketId, data.user_data, data.auth)) {
     state.subscriber.send(errorFrame(PusherCloseCode.ConnectionIsUnauthorized, 'Invalid signin: bad signature or user_data without a string id'))
     state.subscriber.close(PusherCloseCode.ConnectionIsUnauthorized, 'Invalid signin')
     return
   }
   if (state.userId !== null) hub.signOut(state.app.id, state.userId, state.subscriber)
-  state.userId = id
-  hub.signIn(state.app.id, id, state.subscriber)
+  state.userId = user.id
+  state.userInfo = user.info
+  hub.signIn(state.app.id, user.id, state.subscriber)
   state.subscriber.send(protocolFrame('pusher:signin_success', { user_data: data.user_data }))
 }

@@ -52,6 +52,12 @@ function authorise(state: ConnectionState, data: SubscribeData): Authorised {
   if (kind !== 'presence') {
     return verifyChannelAuth(state.app, socketId, channel, auth) ? { ok: true } : authError(`Invalid signature for ${channel}`)
   }
+  // pusher-js 8: a signed-in connection may join presence without channel_data; it joins as its signed-in user.
+  if (data.channel_data === undefined && state.userId !== null) {
+    return verifyChannelAuth(state.app, socketId, channel, auth)
+      ? { ok: true, member: { userId: state.userId, userInfo: state.userInfo } }
+      : authError(`Invalid signature for ${channel}`)
+  }
   if (!verifyChannelAuth(state.app, socketId, channel, auth, data.channel_data)) return authError(`Invalid signature for ${channel}`)
   const member = parseMember(data.channel_data)
   if (member === undefined) return authError(`channel_data for ${channel} must be JSON with a user_id`)
