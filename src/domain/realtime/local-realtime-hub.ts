@@ -84,6 +84,8 @@ export class LocalRealtimeHub implements RealtimeHubPort {
   readonly #cacheTtlMs: number
   readonly #now: () => number
   readonly #cluster: ClusterStatePort | undefined
+  /** In a cluster: presence subscriptions waiting for their roster (subscriber → app/channel keys). */
+  readonly #pendingPresence = new Map<Subscriber, Set<string>>()
 
   constructor(options: LocalRealtimeHubOptions = {}) {
     this.#maxBuffered = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES
@@ -119,6 +121,7 @@ export class LocalRealtimeHub implements RealtimeHubPort {
    * user announces `member_added` to the channel's other subscribers.
    */
   subscribe(appId: string, channel: string, subscriber: Subscriber, member?: PresenceMember): SubscribeOutcome {
+    if (member !== undefined && this.#cluster !== undefined) return this.#subscribeClusterPresence(this.#cluster, appId, channel, subscriber, member)
     const added = this.#subscriptions.add(appId, channel, subscriber)
     const clusterRoster = added ? this.#cluster?.subscribed(appId, channel, subscriber.socketId, member) : undefined
     if (member === undefined) return { added }
@@ -140,6 +143,12 @@ export class LocalRealtimeHub implements RealtimeHubPort {
 
   /** Removes `subscriber` from `channel`; on presence channels pass the user id it joined as. */
   unsubscribe(appId: string, channel: string, subscriber: Subscriber, userId?: string): boolean {
+    if (this.#pendingPresence.get(subscriber)?.delete(key(appId, channel)) === true) {
+      // Left before its cluster roster arrived: it was never added here, but the cluster recorded it.
+      if (this.#pendingPresence.get(subscriber)?.size === 0) this.#pendingPresence.delete(subscriber)
+      this.#cluster?.unsubscribed(appId, channel, subscriber.socketId, userId)
+      return true
+    }
     if (!this.#subscriptions.remove(appId, channel, subscriber)) return false
     this.#cluster?.unsubscribed(appId, channel, subscriber.socketId, userId)
     if (userId === undefined) return true
@@ -153,6 +162,38 @@ export class LocalRealtimeHub implements RealtimeHubPort {
       this.#fanOut(appId, channel, serialiseEventFrame('pusher_internal:member_removed', channel, data), subscriber.socketId)
     }
     return true
+  }
+
+  /**
+   * A presence subscription in a cluster: the subscriber is added to the channel only once its
+   * cluster roster has arrived, right before the caller sends `subscription_succeeded`. Otherwise a
+   * member_added/member_removed from another server could reach it first and then be overwritten
+   * by the (older) roster, leaving pusher-js with a wrong member list.
+   */
+  #subscribeClusterPresence(cluster: ClusterStatePort, appId: string, channel: string, subscriber: Subscriber, member: PresenceMember): SubscribeOutcome {
+    const k = key(appId, channel)
+    const pending = this.#pendingPresence.get(subscriber)
+    if (pending?.has(k) === true || this.#subscriptions.subscribersOf(appId, channel)?.has(subscriber) === true) {
+      return { added: false, roster: this.#rosters.get(k)?.serialised() ?? new PresenceRoster().serialised() }
+    }
+    if (pending === undefined) this.#pendingPresence.set(subscriber, new Set([k]))
+    else pending.add(k)
+    const joined = cluster.subscribed(appId, channel, subscriber.socketId, member) ?? Promise.resolve(new PresenceRoster().serialised())
+    const clusterRoster = joined.then((rosterFromCluster) => {
+      const stillPending = this.#pendingPresence.get(subscriber)
+      if (stillPending?.delete(k) !== true) return rosterFromCluster
+      if (stillPending.size === 0) this.#pendingPresence.delete(subscriber)
+      this.#subscriptions.add(appId, channel, subscriber)
+      this.#tieUser(appId, member.userId, subscriber, 1)
+      let roster = this.#rosters.get(k)
+      if (roster === undefined) {
+        roster = new PresenceRoster()
+        this.#rosters.set(k, roster)
+      }
+      roster.join(member.userId, member.userInfo)
+      return rosterFromCluster
+    })
+    return { added: true, roster: new PresenceRoster().serialised(), clusterRoster }
   }
 
   /** Records that `subscriber` signed in as `userId` (for `terminate_connections`). */

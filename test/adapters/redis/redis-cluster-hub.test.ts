@@ -109,7 +109,8 @@ describe('RedisClusterHub: two in-process servers over one Redis', () => {
     await b.join('private-room.1')
     a.pusher.channel('private-room.1').trigger('client-typing', { who: 'a' })
     await waitFor(() => b.seen('private-room.1', 'client-typing').length === 1, { what: 'the client event on the other server' })
-    await publishWithMarker(nodes[1]!.port, 'private-room.1', 'marker2', {})
+    // Through the sender's server: the same Redis connection that published the client event.
+    await sdkFor(nodes[0]!.port).trigger('private-room.1', 'marker', {})
     await waitFor(() => a.seen('private-room.1', 'marker').length === 1, { what: 'the marker' })
     assert.equal(a.seen('private-room.1', 'client-typing').length, 0, 'the sender does not get its own client event')
     assert.deepEqual(b.seen('private-room.1', 'client-typing')[0]?.data, { who: 'a' })
@@ -140,8 +141,9 @@ describe('RedisClusterHub: two in-process servers over one Redis', () => {
     bob.pusher.disconnect()
     bobTab.pusher.disconnect()
     await waitFor(() => alice.seen(channel, 'pusher:member_removed').length === 1, { what: 'member_removed for bob' })
-    await publishWithMarker(nodes[1]!.port, channel, 'marker', {})
-    await waitFor(() => alice.seen(channel, 'marker').length === 1, { what: 'the marker' })
+    // A marker through each server's connection: the announcements came from one of them.
+    for (const n of nodes) await sdkFor(n.port).trigger(channel, 'marker', {})
+    await waitFor(() => alice.seen(channel, 'marker').length === 2, { what: 'both markers' })
     assert.equal(alice.seen(channel, 'pusher:member_added').length, 1, 'bob was added once, not once per tab or server')
     assert.equal(alice.seen(channel, 'pusher:member_removed').length, 1)
     assert.deepEqual(alice.seen(channel, 'pusher:member_removed')[0]?.data, { id: 'bob', info: { name: 'bob' } })
