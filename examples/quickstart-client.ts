@@ -8,7 +8,7 @@ export function listenForShipping(port: number, token: string, orderId: number, 
   const echo = new Echo({
     broadcaster: 'reverb',
     Pusher,
-    key: 'herald-key', // Herald's default app key; BROADCAST_APP_KEY or config `apps` change it
+    key: 'app-key', // Herald's default app key; BROADCAST_APP_KEY or config `apps` change it
     wsHost: '127.0.0.1',
     wsPort: port,
     forceTLS: false,

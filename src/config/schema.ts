@@ -44,7 +44,7 @@ export type ConnectionConfig = Static<typeof ConnectionSchema>
 export type ConnectionConfigOf<D extends DriverName> = Extract<ConnectionConfig, { driver: D }>
 
 /** Default credentials of the built-in app; fine for development, warned about in production. */
-export const DEFAULT_APP = { id: 'herald', key: 'herald-key', secret: 'herald-secret' } as const
+export const DEFAULT_APP = { id: 'app-id', key: 'app-key', secret: 'app-secret' } as const
 
 /** One Pusher "app" served by a Herald server; matches the domain's `HeraldApp` once defaults are applied. */
 export const AppSchema = Type.Object(

@@ -43,7 +43,7 @@ describe('loadConfig', () => {
     assert.deepEqual(config.server, { host: '0.0.0.0', port: 6001 })
     // Compile-time: a loaded app is the domain's HeraldApp, so the server uses config apps as they are.
     const app: HeraldApp | undefined = config.apps[0]
-    assert.equal(app?.id, 'herald')
+    assert.equal(app?.id, 'app-id')
   })
 
   test('one error lists every bad key at once, with the reason and the bad value', () => {
