@@ -54,8 +54,9 @@ export class AnonymousBroadcast implements PromiseLike<void> {
     return this.as(event).with(payload)
   }
 
-  /** Excludes one socket (Laravel's `toOthers`). @throws InvalidSocketIdError */
-  toOthers(socketId: string): this {
+  /** Excludes one socket (Laravel's `toOthers`); `null`/`undefined` excludes nobody. @throws InvalidSocketIdError */
+  toOthers(socketId: string | null | undefined): this {
+    if (socketId === null || socketId === undefined) return this
     assertValidSocketId(socketId)
     this.#assertNotSent('toOthers')
     this.#socketId = socketId

@@ -32,8 +32,13 @@ export class PendingBroadcast implements PromiseLike<void> {
     this.#send = send
   }
 
-  /** Excludes the socket that caused the event (Laravel's `toOthers`). @throws InvalidSocketIdError */
-  toOthers(socketId: string): this {
+  /**
+   * Excludes the socket that caused the event (Laravel's `toOthers`). `null`/`undefined` (no
+   * `X-Socket-ID` header, so `request.socketId` is null) excludes nobody.
+   * @throws InvalidSocketIdError for a string that is not `digits.digits`
+   */
+  toOthers(socketId: string | null | undefined): this {
+    if (socketId === null || socketId === undefined) return this
     assertValidSocketId(socketId)
     this.#assertNotSent('toOthers')
     this.#target = { ...this.#target, socketId }

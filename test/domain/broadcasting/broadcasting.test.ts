@@ -104,6 +104,15 @@ describe('Broadcasting', () => {
     assert.deepEqual(main.messages[0]?.payload, { orderId: 2 })
   })
 
+  test('toOthers(null) excludes nobody, so `request.socketId` can be passed as it is', async () => {
+    const { main, broadcasting } = setup()
+    await broadcasting.event(new OrderShipped(2)).toOthers(null)
+    await broadcasting.on('orders').as('E').toOthers(undefined).send()
+    assert.equal(main.messages.length, 2)
+    assert.equal(main.messages[0]?.socketId, undefined)
+    assert.equal(main.messages[1]?.socketId, undefined)
+  })
+
   test('via() beats broadcastVia(), which beats the default', async () => {
     const { main, other, broadcasting } = setup()
     const viaOther: ShouldBroadcast = { broadcastOn: () => 'a', broadcastAs: () => 'E', broadcastVia: () => 'other' }
