@@ -1,19 +1,21 @@
 #!/usr/bin/env node
-// Runs the built CLI when present (an installed package), else the TypeScript source through tsx (this repo).
+// In a checkout (src/ present) runs the TypeScript source through tsx, so a stale dist/ from an old build is
+// never what runs; an installed package (dist/ only) runs the built CLI.
 import { existsSync } from 'node:fs'
 import { spawn } from 'node:child_process'
 import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const built = join(root, 'dist', 'http', 'cli.js')
+const source = join(root, 'src', 'http', 'cli.ts')
 
-if (existsSync(built)) {
-  await import(built)
+if (!existsSync(source)) {
+  await import(pathToFileURL(built).href)
 } else {
   // Resolved from this file, not the working directory, so `herald serve` works from any folder.
   const tsx = import.meta.resolve('tsx')
-  const child = spawn(process.execPath, ['--import', tsx, join(root, 'src', 'http', 'cli.ts'), ...process.argv.slice(2)], {
+  const child = spawn(process.execPath, ['--import', tsx, source, ...process.argv.slice(2)], {
     stdio: 'inherit',
     cwd: process.cwd(),
   })
