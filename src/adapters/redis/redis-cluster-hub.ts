@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { InvalidConfigError } from '../../domain/errors.js'
 import { nullLogger, type LoggerPort } from '../../domain/ports/logger-port.js'
 import type { ClusterStatePort } from '../../domain/realtime/cluster-state-port.js'
 import type { PresenceMember } from '../../domain/realtime/local-realtime-hub.js'
@@ -21,11 +22,11 @@ export interface RedisClusterHubOptions {
   readonly defaultAppId: string
   /** This server's id in Redis. @default a random UUID */
   readonly serverId?: string
-  /** How often the server refreshes its heartbeat and looks for dead servers, in ms. @default 1000 */
+  /** How often the server refreshes its heartbeat and looks for dead servers, in ms. @default redis.heartbeatMs ?? 1000 */
   readonly heartbeatMs?: number
   /**
    * How long a heartbeat lives, in ms. A server killed without warning has its presence members
-   * removed (with `member_removed`) within `serverTtlMs + heartbeatMs` plus a round trip. @default 3000
+   * removed (with `member_removed`) within `serverTtlMs + heartbeatMs` plus a round trip. @default redis.serverTtlMs ?? 3000
    */
   readonly serverTtlMs?: number
   readonly logger?: LoggerPort
@@ -86,8 +87,13 @@ export class RedisClusterHub implements RealtimeHubPort, ClusterStatePort {
     this.#options = options.redis
     this.#defaultAppId = options.defaultAppId
     this.#serverId = options.serverId ?? randomUUID()
-    this.#heartbeatMs = options.heartbeatMs ?? 1000
-    this.#serverTtlMs = options.serverTtlMs ?? 3000
+    this.#heartbeatMs = options.heartbeatMs ?? options.redis.heartbeatMs ?? 1000
+    this.#serverTtlMs = options.serverTtlMs ?? options.redis.serverTtlMs ?? 3000
+    if (this.#serverTtlMs <= this.#heartbeatMs) {
+      throw new InvalidConfigError([
+        { path: 'serverTtlMs', message: `must exceed heartbeatMs (${this.#heartbeatMs}), or live servers would be taken for dead (got ${this.#serverTtlMs})` },
+      ])
+    }
     this.#logger = options.logger ?? nullLogger
     this.#keys = new ClusterKeys(options.redis.prefix)
   }

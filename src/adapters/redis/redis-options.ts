@@ -20,6 +20,15 @@ export const RedisOptionsSchema = Type.Object(
     tls: Type.Optional(Type.Boolean({ description: 'Connect over TLS (implied by a rediss:// URL)' })),
     prefix: Type.String({ default: '', description: 'Prefix of every pub/sub channel and key, e.g. laravel_database_' }),
     timeoutMs: Type.Integer({ minimum: 1, default: 5000, description: 'Longest a publish may take before it rejects' }),
+    heartbeatMs: Type.Optional(
+      Type.Integer({ minimum: 100, description: 'Cluster: how often a server refreshes its heartbeat and looks for dead servers. @default 1000' }),
+    ),
+    serverTtlMs: Type.Optional(
+      Type.Integer({
+        minimum: 200,
+        description: "Cluster: lifetime of a server's heartbeat; a killed server's members are removed within serverTtlMs + heartbeatMs. @default 3000",
+      }),
+    ),
     ioredis: Type.Optional(
       Type.Object(
         {

@@ -4,6 +4,7 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import { Redis } from 'ioredis'
 import herald from '../../../src/http/index.js'
 import { RedisBroadcaster } from '../../../src/adapters/redis/redis-broadcaster.js'
+import { HeraldError, HeraldErrorCode } from '../../../src/domain/errors.js'
 import { APP, connectClient, sdkFor, type ClusterClient } from '../../cluster/support/cluster-client.js'
 import { startRedis, type TestRedis } from '../../helpers/redis-server.js'
 import { waitFor } from '../../helpers/wait-for.js'
@@ -205,4 +206,12 @@ describe('RedisClusterHub: Laravel-format messages with a key prefix', () => {
     assert.equal(b.seen('private-orders.7', 'App\\Events\\OrderShipped').length, 0, 'the socket named in the message is skipped')
     assert.equal(a.seen('private-orders.7', 'Unprefixed').length, 0)
   })
+})
+
+test('a heartbeat lifetime not longer than the heartbeat period is refused at start-up', async () => {
+  const { RedisClusterHub } = await import('../../../src/adapters/redis/redis-cluster-hub.js')
+  assert.throws(
+    () => new RedisClusterHub({ redis: { prefix: '', timeoutMs: 1000, heartbeatMs: 1000, serverTtlMs: 1000 }, defaultAppId: 'a' }),
+    (err: unknown) => HeraldError.is(err, HeraldErrorCode.InvalidConfig) && /serverTtlMs/.test((err as Error).message),
+  )
 })
