@@ -16,6 +16,12 @@ import { runLatency } from './scenarios/latency.js'
 import { runMemory } from './scenarios/memory.js'
 import { runPresence } from './scenarios/presence.js'
 
+/** Histogram buckets are mostly empty: the JSON keeps only the non-zero ones, as { bucketIndex: count }. */
+function sparseCounts(key: string, value: unknown): unknown {
+  if (key !== 'counts' || !Array.isArray(value)) return value
+  return Object.fromEntries(value.flatMap((count: number, i) => (count === 0 ? [] : [[i, count]])))
+}
+
 function machine(): string {
   const cpu = cpus()
   return `${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}, ${process.platform}; load average at start ${loadavg().map((l) => l.toFixed(2)).join(' / ')}`
@@ -57,11 +63,13 @@ async function main(): Promise<void> {
     console.log(`\n${markdown}\n`)
   }
   const minutes = ((Date.now() - started) / 60_000).toFixed(1)
-  const command = `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim()
-  const header = `## Benchmark results\n\n\`${command}\` on ${new Date(started).toISOString()} (${minutes} min)\n\nMachine: ${host}\n`
+  const args = process.argv.slice(2)
+  const command = args.length === 0 ? 'npm run bench' : `npm run bench -- ${args.join(' ')}`
+  const loadAtEnd = loadavg().map((l) => l.toFixed(2)).join(' / ')
+  const header = `## Benchmark results\n\n\`${command}\` on ${new Date(started).toISOString()} (${minutes} min)\n\nMachine: ${host}; at the end ${loadAtEnd}\n`
   mkdirSync(options.out, { recursive: true })
   writeFileSync(join(options.out, 'latest.md'), `${header}\n${sections.join('\n\n')}\n`)
-  writeFileSync(join(options.out, 'latest.json'), JSON.stringify({ command, started: new Date(started).toISOString(), machine: host, options, results }, null, 1))
+  writeFileSync(join(options.out, 'latest.json'), JSON.stringify({ command, started: new Date(started).toISOString(), machine: host, options, results }, sparseCounts, 1))
   const latency = results.find((r) => r.distributions !== undefined)
   if (latency?.distributions !== undefined && Object.keys(latency.distributions).length > 0) {
     writeFileSync(join(options.out, 'latency.svg'), latencyChartSvg(latency.distributions, 'Publish → receive latency, cumulative (tail stretched)'))

@@ -30,11 +30,11 @@ export const usage = `npm run bench -- [flags]
   --runs=3                     runs per measurement (median, min–max)
   --scenarios=${ScenarioIds.join(',')}
   --targets=${DefaultTargets.join(',')}   (also: ws-baseline-batch, pre-framed + corked per event-loop turn)
-  --fanout-sizes=1000,5000     --fanout-seconds=3
-  --latency-subscribers=1000   --latency-rates=20,50   --latency-seconds=5
+  --fanout-sizes=1000,5000     --fanout-seconds=2
+  --latency-subscribers=1000   --latency-rates=20,50   --latency-seconds=3
   --memory-connections=5000
-  --cluster-subscribers=2000   --cluster-seconds=3
-  --presence-members=10,80     --presence-rate=100     --presence-seconds=5   --presence-hold-ms=50
+  --cluster-subscribers=2000   --cluster-seconds=2
+  --presence-members=10,80     --presence-rate=100     --presence-seconds=3   --presence-hold-ms=50
   --out=bench/results          where latest.md, latest.json and latency.svg go
   BENCH_VERBOSE=1              echo every child process's output`
 
@@ -73,16 +73,16 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     scenarios: list('scenarios', v('scenarios', ScenarioIds.join(','), 'fanout,latency'), ScenarioIds),
     targets: list('targets', v('targets', DefaultTargets.join(','), 'herald,ws-baseline,ws-baseline-prefr'), TargetNames),
     fanoutSizes: numbers('fanout-sizes', v('fanout-sizes', '1000,5000', '1000')),
-    fanoutSeconds: positive('fanout-seconds', v('fanout-seconds', '3', '2'), false),
+    fanoutSeconds: positive('fanout-seconds', v('fanout-seconds', '2', '2'), false),
     latencySubscribers: positive('latency-subscribers', v('latency-subscribers', '1000')),
     latencyRates: numbers('latency-rates', v('latency-rates', '20,50', '50')),
-    latencySeconds: positive('latency-seconds', v('latency-seconds', '5', '3'), false),
+    latencySeconds: positive('latency-seconds', v('latency-seconds', '3', '3'), false),
     memoryConnections: positive('memory-connections', v('memory-connections', '5000')),
     clusterSubscribers: positive('cluster-subscribers', v('cluster-subscribers', '2000')),
-    clusterSeconds: positive('cluster-seconds', v('cluster-seconds', '3'), false),
+    clusterSeconds: positive('cluster-seconds', v('cluster-seconds', '2'), false),
     presenceMembers: numbers('presence-members', v('presence-members', '10,80')),
     presenceRate: positive('presence-rate', v('presence-rate', '100')),
-    presenceSeconds: positive('presence-seconds', v('presence-seconds', '5'), false),
+    presenceSeconds: positive('presence-seconds', v('presence-seconds', '3'), false),
     presenceHoldMs: positive('presence-hold-ms', v('presence-hold-ms', '50')),
     out: v('out', 'bench/results'),
   }
