@@ -78,11 +78,14 @@ export class InvalidEventNameError extends HeraldError {
   }
 }
 
-/** A socket id that is not of the form `digits.digits`. */
+/**
+ * A socket id its connection cannot use: not `digits.digits` (Pusher's rule, the default), or not the
+ * format of a driver with its own rule (`expected` then says which).
+ */
 export class InvalidSocketIdError extends HeraldError {
   readonly socketId: string
-  constructor(socketId: string) {
-    super(HeraldErrorCode.InvalidSocketId, `Invalid socket id ${JSON.stringify(socketId)}: expected digits.digits, e.g. "1234.5678"`)
+  constructor(socketId: string, expected = 'digits.digits, e.g. "1234.5678"') {
+    super(HeraldErrorCode.InvalidSocketId, `Invalid socket id ${JSON.stringify(socketId)}: expected ${expected}`)
     this.socketId = socketId
   }
 }

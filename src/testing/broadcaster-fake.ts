@@ -6,6 +6,9 @@ import type { Channel } from '../domain/channels/channel.js'
 import type { BroadcasterPort } from '../domain/ports/broadcaster-port.js'
 import { formatCalls } from './format-calls.js'
 
+// The union of the built-in drivers' socket-id rules (the widest is ably's).
+const ANY_DRIVER_SOCKET_ID = /^[\x21-\x7e]{1,2048}$/
+
 /** An event class, matched by `instanceof` against the event a message was built from. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any constructor signature must fit
 export type EventClass<E = unknown> = abstract new (...args: any[]) => E
@@ -46,6 +49,15 @@ export class BroadcasterFake implements BroadcasterPort {
 
   async broadcast(message: BroadcastMessage): Promise<void> {
     this.#calls.push(message)
+  }
+
+  /**
+   * The fake stands in for any driver, so `toOthers` accepts every id style a built-in driver does:
+   * Pusher's `1234.5678` and `@ably/laravel-echo`'s base64url ids (printable ASCII, up to 2048
+   * characters). Blank, whitespace or control characters are still refused, as every driver refuses them.
+   */
+  isValidSocketId(socketId: string): boolean {
+    return ANY_DRIVER_SOCKET_ID.test(socketId)
   }
 
   /** Nothing to release; present so `Broadcasting.close()` treats the fake like a driver. */

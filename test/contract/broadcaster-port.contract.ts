@@ -151,6 +151,15 @@ export function describeBroadcasterContract(
       assert.deepEqual(seen?.payload, { user: 7 }, 'the socket id never travels inside the payload')
     })
 
+    test('isValidSocketId (optional): a pure predicate that refuses blank ids and accepts the ids it conveys', async () => {
+      const rule = fixture.port.isValidSocketId?.bind(fixture.port)
+      if (rule === undefined) return // the manager then applies Pusher's digits.digits
+      assert.equal(rule(''), false, 'a blank id is no socket id for any driver')
+      assert.equal(rule(' '), false, 'a blank id is no socket id for any driver')
+      if (options.skip?.socketId === undefined) assert.equal(rule('1234.5678'), true, 'the id the toOthers test conveys')
+      assert.equal(rule('1234.5678'), rule('1234.5678'), 'the same answer every time')
+    })
+
     test('does not alter the message it was given', async () => {
       const channel = uniqueChannel('frozen')
       const message: BroadcastMessage = Object.freeze({

@@ -6,7 +6,7 @@ import { nullLogger, type LoggerPort } from '../../domain/ports/logger-port.js'
 import { withDeadline } from '../with-deadline.js'
 import { toAblyChannelName } from './ably-channel-names.js'
 import type { AblyOptions } from './ably-options.js'
-import { parseAblySocketId } from './ably-socket-id.js'
+import { isValidAblySocketId, parseAblySocketId } from './ably-socket-id.js'
 
 const DRIVER = 'ably'
 
@@ -21,7 +21,8 @@ export type AblyBroadcasterOptions = Pick<AblyOptions, 'key' | 'timeoutMs' | 'en
  *   `x` → `public:x`, see {@link toAblyChannelName});
  * - message `name` = the event, `data` = the payload;
  * - toOthers: the socket id from `@ably/laravel-echo` (base64url `{connectionKey, clientId}`) becomes the
- *   message's `connectionKey` and `clientId`, so Ably does not echo it to that connection.
+ *   message's `connectionKey` and `clientId`, so Ably does not echo it to that connection; the
+ *   `Broadcasting` manager checks ids with {@link AblyBroadcaster.isValidSocketId}, not Pusher's rule.
  *
  * Every failure rejects with {@link BroadcastFailedError} within `timeoutMs`. Private/presence
  * subscriptions need tokens from `/broadcasting/auth`: see `createAblyAuthResponse`.
@@ -45,6 +46,14 @@ export class AblyBroadcaster implements BroadcasterPort {
     } catch (err) {
       throw new BroadcastFailedError(DRIVER, channels, err)
     }
+  }
+
+  /**
+   * The ids `toOthers` accepts on an ably connection: `@ably/laravel-echo`'s base64url socket ids
+   * (and raw connection keys), not only Pusher's `digits.digits`. See {@link isValidAblySocketId}.
+   */
+  isValidSocketId(socketId: string): boolean {
+    return isValidAblySocketId(socketId)
   }
 
   /** Stops accepting broadcasts; idempotent. The REST client holds no connection of its own to release. */

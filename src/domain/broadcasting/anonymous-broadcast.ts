@@ -1,7 +1,6 @@
 import { resolveChannelNames, type Channels } from '../channels/channel.js'
 import { assertValidEventName } from '../channels/channel-name.js'
 import { InvalidEventError } from '../errors.js'
-import { assertValidSocketId } from '../auth/socket-id.js'
 import type { BroadcastMessage } from './broadcast-message.js'
 import { freezeMessage } from './message-from-event.js'
 
@@ -14,7 +13,8 @@ export type SendMessage = (message: BroadcastMessage, connection: string | undef
 /**
  * A broadcast without an event class (Laravel's `Broadcast::on(...)`): channels, a name and a
  * payload set by chaining, sent by `send()` or by awaiting it. Channels and the name are validated
- * when set, so a typo fails at the line that made it.
+ * when set, so a typo fails at the line that made it; the socket id, whose rule depends on the
+ * connection, when sent.
  *
  * @example
  * await broadcasting.on('orders.1').as('OrderPlaced').with({ id: 1 }).toOthers(socketId).send()
@@ -54,10 +54,13 @@ export class AnonymousBroadcast implements PromiseLike<void> {
     return this.as(event).with(payload)
   }
 
-  /** Excludes one socket (Laravel's `toOthers`); `null`/`undefined` excludes nobody. @throws InvalidSocketIdError */
+  /**
+   * Excludes one socket (Laravel's `toOthers`); `null`/`undefined` excludes nobody. The id is checked at
+   * send time against the connection's rule (see `PendingBroadcast.toOthers`): a bad one rejects the
+   * send with `InvalidSocketIdError` and nothing is sent.
+   */
   toOthers(socketId: string | null | undefined): this {
     if (socketId === null || socketId === undefined) return this
-    assertValidSocketId(socketId)
     this.#assertNotSent('toOthers')
     this.#socketId = socketId
     return this

@@ -1,5 +1,6 @@
 import { Channel, PresenceChannel, PrivateChannel, type Channels } from '../channels/channel.js'
-import { InvalidEventError, UnknownConnectionError } from '../errors.js'
+import { isValidSocketId as isPusherSocketId } from '../auth/socket-id.js'
+import { InvalidEventError, InvalidSocketIdError, UnknownConnectionError } from '../errors.js'
 import { isShouldBroadcast, type ShouldBroadcast } from '../events/should-broadcast.js'
 import type { BroadcasterPort } from '../ports/broadcaster-port.js'
 import { AnonymousBroadcast } from './anonymous-broadcast.js'
@@ -58,6 +59,16 @@ export class Broadcasting {
   }
 
   /**
+   * True when `socketId` is an id the connection (the default one without a name) can exclude with
+   * `toOthers`: its driver's own rule (`BroadcasterPort.isValidSocketId`, e.g. ably's base64url ids),
+   * else Pusher's `digits.digits`. The host uses it to fill `request.socketId`.
+   * @throws UnknownConnectionError
+   */
+  isValidSocketId(socketId: unknown, connection: string = this.#default): boolean {
+    return acceptsSocketId(this.connection(connection), socketId)
+  }
+
+  /**
    * Broadcasts an event: returns a pending broadcast to chain `.toOthers()` / `.via()` on, sent when awaited.
    * Satisfies the dispatcher's `EventBroadcaster` (`event(e): PromiseLike<void>`).
    * @throws InvalidEventError when `event` has no `broadcastOn()` method.
@@ -112,15 +123,33 @@ export class Broadcasting {
 
   async #sendEvent(event: ShouldBroadcast, target: BroadcastTarget): Promise<void> {
     // Pick the port first: an unknown connection fails before any user code runs.
-    const port = this.connection(target.connection ?? event.broadcastVia?.() ?? this.#default)
+    const name = target.connection ?? event.broadcastVia?.() ?? this.#default
+    const port = this.connection(name)
+    assertSocketIdFor(port, name, target.socketId)
     const message = await messageFromEvent(event, target.socketId)
     if (message !== null) await port.broadcast(message)
   }
 
   async #sendMessage(message: BroadcastMessage, connection: string | undefined): Promise<void> {
-    const port = this.connection(connection ?? this.#default)
+    const name = connection ?? this.#default
+    const port = this.connection(name)
+    assertSocketIdFor(port, name, message.socketId)
     if (message.channels.length > 0) await port.broadcast(message)
   }
+}
+
+function acceptsSocketId(port: BroadcasterPort, socketId: unknown): socketId is string {
+  if (typeof socketId !== 'string') return false
+  return port.isValidSocketId === undefined ? isPusherSocketId(socketId) : port.isValidSocketId(socketId) === true
+}
+
+/** The `toOthers` id, if any, must suit the connection it is sent through; the error names value and connection. */
+function assertSocketIdFor(port: BroadcasterPort, connection: string, socketId: unknown): void {
+  if (socketId === undefined || acceptsSocketId(port, socketId)) return
+  const value = typeof socketId === 'string' ? socketId : String(socketId)
+  throw port.isValidSocketId === undefined
+    ? new InvalidSocketIdError(value)
+    : new InvalidSocketIdError(value, `a socket id the "${connection}" connection's driver accepts`)
 }
 
 function describe(value: unknown): string {

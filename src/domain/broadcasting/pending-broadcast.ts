@@ -1,6 +1,5 @@
 import { InvalidEventError } from '../errors.js'
 import type { ShouldBroadcast } from '../events/should-broadcast.js'
-import { assertValidSocketId } from '../auth/socket-id.js'
 
 /** Where and to whom a broadcast goes, as chosen on a pending broadcast. */
 export interface BroadcastTarget {
@@ -35,11 +34,14 @@ export class PendingBroadcast implements PromiseLike<void> {
   /**
    * Excludes the socket that caused the event (Laravel's `toOthers`). `null`/`undefined` (no
    * `X-Socket-ID` header, so `request.socketId` is null) excludes nobody.
-   * @throws InvalidSocketIdError for a string that is not `digits.digits`
+   *
+   * The id is checked when the broadcast is sent, against the rule of the connection it goes through
+   * (Pusher's `digits.digits` unless the driver has its own, as `ably` does): the connection is only
+   * known then (`.toOthers(id).via('ably')`). A bad id rejects the send with `InvalidSocketIdError`
+   * naming the value, and nothing is sent.
    */
   toOthers(socketId: string | null | undefined): this {
     if (socketId === null || socketId === undefined) return this
-    assertValidSocketId(socketId)
     this.#assertNotSent('toOthers')
     this.#target = { ...this.#target, socketId }
     return this

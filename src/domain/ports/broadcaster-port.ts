@@ -6,6 +6,12 @@ import type { BroadcastMessage } from '../broadcasting/broadcast-message.js'
  */
 export interface BroadcasterPort {
   broadcast(message: BroadcastMessage): Promise<void>
+  /**
+   * The connection's socket-id rule for `toOthers`, for a driver whose clients send ids of another
+   * shape than Pusher's (`@ably/laravel-echo` sends base64url ids). Optional: without it the
+   * `Broadcasting` manager applies Pusher's `digits.digits`. Must be pure and synchronous.
+   */
+  isValidSocketId?(socketId: string): boolean
   /** Releases connections (Redis sockets, HTTP agents). Optional. */
   close?(): Promise<void>
 }

@@ -2,7 +2,9 @@ import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { AblyBroadcaster, type AblyBroadcasterOptions } from '../../../src/adapters/ably/ably-broadcaster.js'
 import { formatAblySocketId } from '../../../src/adapters/ably/ably-socket-id.js'
-import { BroadcastFailedError, HeraldErrorCode } from '../../../src/domain/errors.js'
+import { NullBroadcaster } from '../../../src/adapters/null/null-broadcaster.js'
+import { Broadcasting } from '../../../src/domain/broadcasting/broadcasting.js'
+import { BroadcastFailedError, HeraldError, HeraldErrorCode } from '../../../src/domain/errors.js'
 import { startAblyRestRecorder, type AblyRestRecorder } from '../../helpers/ably-rest-recorder.js'
 import { freePort } from '../../helpers/free-port.js'
 
@@ -22,6 +24,10 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
     () => assert.fail('should reject'),
     (e: unknown) => e,
   )
+}
+
+function isInvalidSocketId(err: unknown): boolean {
+  return HeraldError.is(err, HeraldErrorCode.InvalidSocketId)
 }
 
 const OK = () => ({ status: 201, body: '{}' })
@@ -85,6 +91,36 @@ describe('AblyBroadcaster against a recording Ably REST host', () => {
     const [m] = recorder.published()
     assert.equal(m?.connectionKey, 'k')
     assert.equal(m?.clientId, undefined)
+  })
+
+  test("toOthers through the Broadcasting manager: @ably/laravel-echo's id passes the ably connection's rule and reaches Ably", async () => {
+    recorder.requests.length = 0
+    const ably = driver()
+    const broadcasting = new Broadcasting({ default: 'ably', connections: { ably, pusher: new NullBroadcaster() } })
+    const socketId = formatAblySocketId({ connectionKey: 'hXy7!Tq_1-2', clientId: 'user-7' })
+    assert.match(socketId, /^[A-Za-z0-9_-]+$/, 'a base64url id, which the Pusher rule refuses')
+    assert.equal(broadcasting.isValidSocketId(socketId), true)
+    assert.equal(broadcasting.isValidSocketId(socketId, 'pusher'), false)
+
+    await broadcasting.private('chat.1').broadcast('Typing', { user: 7 }).toOthers(socketId).send()
+    const [m] = recorder.published()
+    assert.equal(m?.channel, 'private:chat.1')
+    assert.equal(m?.connectionKey, 'hXy7!Tq_1-2')
+    assert.equal(m?.clientId, 'user-7')
+
+    // A malformed id is refused before any request: a coded error naming it, nothing published.
+    const malformed = Buffer.from(JSON.stringify({ clientId: 'user-7' })).toString('base64url')
+    for (const bad of [malformed, 'has space', '']) {
+      await assert.rejects(broadcasting.private('chat.1').broadcast('Typing').toOthers(bad).send(), (err: unknown) => {
+        assert.ok(HeraldError.is(err, HeraldErrorCode.InvalidSocketId))
+        assert.ok(err.message.includes(JSON.stringify(bad)), err.message)
+        assert.match(err.message, /the "ably" connection's driver accepts/)
+        return true
+      })
+    }
+    // The same id through a Pusher-rule connection is refused too.
+    await assert.rejects(broadcasting.channel('a').toOthers(socketId).via('pusher').send(), isInvalidSocketId)
+    assert.equal(recorder.published().length, 1)
   })
 
   test('an Ably 401 error rejects with BroadcastFailedError naming driver, channels, Ably code and status', async () => {

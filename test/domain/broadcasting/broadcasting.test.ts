@@ -8,6 +8,7 @@ import { BroadcastEvent } from '../../../src/domain/events/broadcast-event.js'
 import { EventDispatcher } from '../../../src/domain/events/event-dispatcher.js'
 import type { ShouldBroadcast } from '../../../src/domain/events/should-broadcast.js'
 import type { BroadcasterPort } from '../../../src/domain/ports/broadcaster-port.js'
+import { BroadcasterFake } from '../../../src/testing/broadcaster-fake.js'
 
 /** A port that records what it receives, so tests see exactly what a driver would. */
 class RecordingPort implements BroadcasterPort {
@@ -125,7 +126,12 @@ describe('Broadcasting', () => {
 
   test('bad input fails with a coded error naming the value, and sends nothing', async () => {
     const { main, broadcasting } = setup()
-    assert.throws(() => broadcasting.event(new OrderShipped(1)).toOthers('abc'), isCode(HeraldErrorCode.InvalidSocketId))
+    // The socket id is checked at send time, against the connection's rule: a rejection naming the value.
+    await assert.rejects(broadcasting.event(new OrderShipped(1)).toOthers('abc').send(), (err: unknown) => {
+      assert.ok(HeraldError.is(err, HeraldErrorCode.InvalidSocketId))
+      assert.match(err.message, /"abc": expected digits\.digits/)
+      return true
+    })
     assert.throws(() => broadcasting.event({} as ShouldBroadcast), (err: unknown) => {
       assert.ok(HeraldError.is(err, HeraldErrorCode.InvalidEvent))
       assert.match(err.message, /no broadcastOn\(\) method/)
@@ -201,8 +207,71 @@ describe('Broadcasting', () => {
     const { broadcasting } = setup()
     assert.throws(() => broadcasting.channel('bad name'), isCode(HeraldErrorCode.InvalidChannelName))
     assert.throws(() => broadcasting.on('a').as('pusher:x'), isCode(HeraldErrorCode.InvalidEventName))
-    assert.throws(() => broadcasting.on('a').toOthers('1'), isCode(HeraldErrorCode.InvalidSocketId))
     assert.throws(() => broadcasting.on('a').as(''), isCode(HeraldErrorCode.InvalidEventName))
+  })
+
+  test('anonymous broadcasts check the toOthers id when sent: a bad one rejects and sends nothing', async () => {
+    const { main, broadcasting } = setup()
+    await assert.rejects(broadcasting.on('a').toOthers('1').send(), isCode(HeraldErrorCode.InvalidSocketId))
+    await assert.rejects(broadcasting.on('a').toOthers('').send(), isCode(HeraldErrorCode.InvalidSocketId))
+    // A JavaScript caller can pass anything; it is refused, never sent.
+    await assert.rejects(broadcasting.on('a').toOthers(1234 as unknown as string).send(), isCode(HeraldErrorCode.InvalidSocketId))
+    assert.equal(main.messages.length, 0)
+  })
+
+  test("toOthers: the socket-id rule is the connection's (BroadcasterPort.isValidSocketId), Pusher's by default", async () => {
+    // A driver with its own id format, the way the ably driver accepts @ably/laravel-echo's base64url ids.
+    class OwnRulePort extends RecordingPort {
+      isValidSocketId(socketId: string): boolean {
+        return /^[A-Za-z0-9_-]+$/.test(socketId)
+      }
+    }
+    const pusher = new RecordingPort()
+    const own = new OwnRulePort()
+    const broadcasting = new Broadcasting({ default: 'pusher', connections: { pusher, own } })
+    const ownId = 'eyJjb25uZWN0aW9uS2V5IjoiYWJjIn0'
+
+    assert.equal(broadcasting.isValidSocketId('1.2'), true)
+    assert.equal(broadcasting.isValidSocketId(ownId), false)
+    assert.equal(broadcasting.isValidSocketId(ownId, 'own'), true)
+    assert.equal(broadcasting.isValidSocketId('1.2', 'own'), false)
+    assert.equal(broadcasting.isValidSocketId(null, 'own'), false)
+    assert.throws(() => broadcasting.isValidSocketId('1.2', 'ghost'), isCode(HeraldErrorCode.UnknownConnection))
+
+    // The connection is known only when sent, so toOthers may come before via().
+    await broadcasting.event(new OrderShipped(1)).toOthers(ownId).via('own')
+    await broadcasting.on('orders').as('E').toOthers(ownId).via('own')
+    await broadcasting.event({ broadcastOn: () => 'a', broadcastAs: () => 'E', broadcastVia: () => 'own' }).toOthers(ownId)
+    assert.deepEqual(own.messages.map((m) => m.socketId), [ownId, ownId, ownId])
+
+    await assert.rejects(broadcasting.event(new OrderShipped(1)).toOthers(ownId).send(), (err: unknown) => {
+      assert.ok(HeraldError.is(err, HeraldErrorCode.InvalidSocketId))
+      assert.match(err.message, new RegExp(`"${ownId}": expected digits\\.digits`))
+      return true
+    })
+    await assert.rejects(broadcasting.on('orders').toOthers('1.2').via('own').send(), (err: unknown) => {
+      assert.ok(HeraldError.is(err, HeraldErrorCode.InvalidSocketId))
+      assert.match(err.message, /"1\.2": expected a socket id the "own" connection's driver accepts/)
+      return true
+    })
+    assert.equal(pusher.messages.length, 0)
+    assert.equal(own.messages.length, 3)
+  })
+
+  test('BroadcasterFake, installed or used as a connection, accepts both Pusher and ably-style ids', async () => {
+    const ablyId = Buffer.from(JSON.stringify({ connectionKey: 'key!abc-1', clientId: 'user-1' })).toString('base64url')
+    const { broadcasting } = setup()
+    const fake = BroadcasterFake.install(broadcasting)
+    await broadcasting.event(new OrderShipped(1)).toOthers('1234.5678')
+    await broadcasting.private('user.1').broadcast('Notified').toOthers(ablyId).send()
+    assert.deepEqual(fake.calls.map((m) => m.socketId), ['1234.5678', ablyId])
+    await assert.rejects(broadcasting.channel('a').toOthers('has space').send(), isCode(HeraldErrorCode.InvalidSocketId))
+    fake.uninstall()
+
+    const direct = new BroadcasterFake()
+    const viaFake = new Broadcasting({ default: 'fake', connections: { fake: direct } })
+    await viaFake.channel('a').toOthers(ablyId).send()
+    assert.equal(direct.calls[0]?.socketId, ablyId)
   })
 
   test('an anonymous broadcast on no channels sends nothing', async () => {
