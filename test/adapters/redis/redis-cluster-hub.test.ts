@@ -215,3 +215,25 @@ test('a heartbeat lifetime not longer than the heartbeat period is refused at st
     (err: unknown) => HeraldError.is(err, HeraldErrorCode.InvalidConfig) && /serverTtlMs/.test((err as Error).message),
   )
 })
+
+test('a server shutting down gracefully has its members removed on the others at once', async (t) => {
+  const redis = await startRedis()
+  const [stay, leave] = [await startNode({ REDIS_URL: redis.url }), await startNode({ REDIS_URL: redis.url })]
+  const clients: ClusterClient[] = []
+  t.after(async () => {
+    for (const c of clients) c.pusher.disconnect()
+    await stay.app.close()
+    await redis.stop()
+  })
+  const hana = await connectClient(stay.port, 'hana')
+  const gus = await connectClient(leave.port, 'gus')
+  clients.push(hana, gus)
+  await hana.join('presence-bye')
+  await gus.join('presence-bye')
+  await waitFor(() => hana.seen('presence-bye', 'pusher:member_added').length === 1, { what: 'member_added for gus' })
+  await leave.app.close()
+  // Well inside the heartbeat lifetime: this is the shutdown's own leave, not the reaping of a dead server.
+  await waitFor(() => hana.seen('presence-bye', 'pusher:member_removed').length === 1, { what: 'member_removed for gus', timeoutMs: 2000 })
+  const users = (await (await sdkFor(stay.port).get({ path: '/channels/presence-bye/users' })).json()) as { users: { id: string }[] }
+  assert.deepEqual(users.users, [{ id: 'hana' }])
+})
