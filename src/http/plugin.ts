@@ -5,18 +5,20 @@ import { createBroadcasting } from '../adapters/create-broadcasting.js'
 import { loadConfig } from '../config/load-config.js'
 import type { HeraldConfig } from '../config/schema.js'
 import { ChannelAuthorizer } from '../domain/auth/channel-authorizer.js'
-import { isValidSocketId } from '../domain/auth/socket-id.js'
 import { Broadcasting } from '../domain/broadcasting/broadcasting.js'
 import { EventDispatcher } from '../domain/events/event-dispatcher.js'
 import type { BroadcasterPort } from '../domain/ports/broadcaster-port.js'
 import type { LoggerPort } from '../domain/ports/logger-port.js'
+import { ablyAuthOptionsFor } from './ably-auth-options.js'
 import { createRealtimeHub } from './create-hub.js'
 import type { HeraldFacade } from './fastify-types.js'
 import { parsePluginOptions, type HeraldPluginOptions, type ResolvedPluginOptions } from './plugin-options.js'
 import { broadcastingAuthRoutes } from './routes/broadcasting-auth.js'
 import { pusherApiRoutes } from './routes/pusher-api/index.js'
 import { upRoute } from './routes/up.js'
+import { settleWithin } from './settle-within.js'
 import { StaticAppLookup } from './static-app-lookup.js'
+import { stopListening } from './stop-listening.js'
 import { ConnectionHandler } from './websocket/connection-handler.js'
 import { refuseUpgrades } from './websocket/refuse-upgrades.js'
 import './fastify-types.js'
@@ -26,9 +28,10 @@ const MAX_SWEEP_MS = 10_000
 /** The `ws` hard cap on a frame; per-app `maxMessageSize` is enforced below it with a `pusher:error`. */
 const MIN_WS_MAX_PAYLOAD = 1024 * 1024
 
-function socketIdOf(request: FastifyRequest): string | null {
+/** `X-Socket-ID` when the default connection can use it (Pusher's `1234.5678`; ably's base64url ids), else null. */
+function socketIdOf(request: FastifyRequest, broadcasting: Broadcasting): string | null {
   const header = request.headers['x-socket-id']
-  return isValidSocketId(header) ? header : null
+  return typeof header === 'string' && broadcasting.isValidSocketId(header) ? header : null
 }
 
 /**
@@ -75,7 +78,7 @@ const heraldPlugin: FastifyPluginAsync<HeraldPluginOptions> = async (fastify, op
   fastify.decorate('herald', herald)
   fastify.decorateRequest('socketId', null)
   fastify.addHook('onRequest', async (request) => {
-    request.socketId = socketIdOf(request)
+    request.socketId = socketIdOf(request, herald.broadcasting)
   })
 
   const timeouts = apps.all().map((a) => a.activityTimeout * 500)
@@ -84,19 +87,29 @@ const heraldPlugin: FastifyPluginAsync<HeraldPluginOptions> = async (fastify, op
   sweeper.unref()
 
   // Added before @fastify/websocket's own preClose so clients get 4200 (reconnect now), not a plain 1000.
+  // Every step is bounded by shutdownTimeoutMs, so app.close() resolves whatever clients do:
+  // stop accepting first (pusher-js reconnects at once after 4200), then the WebSocket grace period,
+  // then the HTTP connections still busy, then the drivers.
   fastify.addHook('preClose', async () => {
     clearInterval(sweeper)
     refuseUpgrades(fastify.server)
+    const listener = stopListening(fastify.server)
     await handler.shutdown(opts.shutdownTimeoutMs)
+    if (!(await listener.within(opts.shutdownTimeoutMs))) logger.warn({ timeoutMs: opts.shutdownTimeoutMs }, 'HTTP connections still busy at shutdown were closed')
   })
   fastify.addHook('onClose', async () => {
-    await Promise.allSettled([herald.broadcasting.close(), created.close()])
+    const closing = Promise.allSettled([herald.broadcasting.close(), created.close()]).then((results) => {
+      for (const r of results) if (r.status === 'rejected') logger.error({ err: r.reason }, 'closing a broadcasting driver failed')
+    })
+    if (!(await settleWithin(closing, opts.shutdownTimeoutMs))) logger.warn({ timeoutMs: opts.shutdownTimeoutMs }, 'broadcasting drivers did not close in time; left behind')
   })
 
   const maxPayload = Math.max(MIN_WS_MAX_PAYLOAD, ...apps.all().map((a) => a.maxMessageSize * 2))
   await registerWebSocket(fastify, prefix, handler, maxPayload)
   await fastify.register(upRoute, { prefix, health: created.health })
-  await fastify.register(broadcastingAuthRoutes, { prefix: prefix + opts.authPrefix, authorizer: herald.channels, authenticate: opts.authenticate, logger })
+  // With an `ably` default connection, @ably/laravel-echo's requests get Ably tokens (Laravel's behaviour).
+  const ably = ablyAuthOptionsFor(config, herald.broadcasting.defaultConnection)
+  await fastify.register(broadcastingAuthRoutes, { prefix: prefix + opts.authPrefix, authorizer: herald.channels, authenticate: opts.authenticate, logger, ...(ably === undefined ? {} : { ably }) })
   await fastify.register(pusherApiRoutes, { prefix, apps, hub: created.hub })
 }
 

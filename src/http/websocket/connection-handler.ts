@@ -37,6 +37,7 @@ const MAX_PROTOCOL = 7
 const SOCKET_ID_PART_MAX = 1_000_000_000
 const MAX_ECHOED_KEY = 64
 const REFUSED_REASON = 'Connection refused'
+const SHUTDOWN_POLL_MS = 20
 
 /**
  * The Pusher protocol over WebSockets: handshake, a dispatch table of client events, liveness
@@ -50,6 +51,8 @@ export class ConnectionHandler {
   readonly #maxBufferedBytes: number
   readonly #connections = new Map<string, ConnectionState>()
   readonly #handlers: ReadonlyMap<string, Handler>
+  /** Refused sockets still in their closing handshake; a shutdown drops those that never answer. */
+  readonly #refused = new Set<WebSocket>()
   #closing = false
 
   constructor(options: ConnectionHandlerOptions) {
@@ -83,6 +86,10 @@ export class ConnectionHandler {
       socket.send(errorFrame(code, message))
       // A close reason is limited to 123 bytes; the frame above carries the full message.
       socket.close(code, REFUSED_REASON)
+      // ws gives up on an unanswered close after 30 s; a shutdown must not wait that long.
+      this.#refused.add(socket)
+      socket.once('close', () => this.#refused.delete(socket))
+      socket.on('error', (err) => this.#logger.debug({ err }, 'websocket error on a refused connection'))
       this.#logger.debug({ appKey: request.appKey, code }, message)
       return
     }
@@ -124,8 +131,10 @@ export class ConnectionHandler {
     this.#closing = true
     for (const state of this.#connections.values()) state.subscriber.close(PusherCloseCode.GenericReconnectImmediately, 'Server shutting down')
     const deadline = Date.now() + timeoutMs
-    while (this.#connections.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20))
-    for (const state of this.#connections.values()) state.subscriber.terminate()
+    while (this.#connections.size + this.#refused.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, SHUTDOWN_POLL_MS))
+    for (const state of [...this.#connections.values()]) state.subscriber.terminate()
+    for (const socket of [...this.#refused]) socket.terminate()
+    this.#refused.clear()
   }
 
   #refusal(app: HeraldApp | undefined, request: ConnectionRequest): [number, string] | undefined {
