@@ -1,8 +1,10 @@
 import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
+import type { AblyTokenOptions } from '../../adapters/ably/ably-token-authorizer.js'
 import type { AuthorizationResult } from '../../domain/auth/authorization-result.js'
 import { InvalidConfigError, type ConfigIssue } from '../../domain/errors.js'
 import type { LoggerPort } from '../../domain/ports/logger-port.js'
 import { deniedResponse, httpErrorFor, isServerError } from '../error-mapping.js'
+import { ablyAuthFields, answerAblyAuth, isAblyAuthRequest } from './ably-auth-answer.js'
 import { authenticatedUser, channelNameField, socketIdField, type Authenticate } from './auth-request.js'
 import { useFormBodies } from './form-body-parser.js'
 import { registerUserAuthRoute, type UserAuthenticator } from './user-auth.js'
@@ -25,13 +27,21 @@ export interface BroadcastingAuthOptions {
   readonly authenticate: Authenticate
   /** Where denials and failures are logged. @default the Fastify logger */
   readonly logger?: LoggerPort
+  /**
+   * Answer `@ably/laravel-echo` the way Laravel's Ably broadcaster does (a `{ token, info? }` JWT signed
+   * with this key) when a request has no `socket_id`. The Herald plugin sets it from the default
+   * connection when its driver is `ably`; pusher-js requests (with `socket_id`) keep the Pusher answer.
+   * @default undefined (Pusher answers only)
+   */
+  readonly ably?: AblyTokenOptions
 }
 
 /**
  * `POST /auth` and `POST /user-auth`, relative to the prefix it is registered under
  * ({@link DEFAULT_BROADCASTING_AUTH_PREFIX} in the Herald plugin): the endpoints pusher-js and Laravel Echo
  * call to sign private, presence and encrypted subscriptions and `pusher:signin`. Accepts form-encoded
- * (pusher-js) and JSON bodies. Answers the JSON pusher-js expects, 401 when `authenticate` finds nobody,
+ * (pusher-js) and JSON bodies. With the `ably` option, `/auth` also answers `@ably/laravel-echo`'s JSON
+ * `{ channel_name, token }` (no `socket_id`) with an Ably token, as Laravel's Ably broadcaster does. Answers the JSON pusher-js expects, 401 when `authenticate` finds nobody,
  * 403 with the authorizer's reason when denied, 400 naming a missing or malformed field.
  *
  * Register it without `fastify-plugin`: its form parser and error handler must stay inside its own context.
@@ -50,6 +60,17 @@ export const broadcastingAuthRoutes: FastifyPluginAsync<BroadcastingAuthOptions>
   fastify.setErrorHandler(createErrorAnswer(logger))
 
   fastify.post('/auth', async (request, reply) => {
+    if (options.ably !== undefined && isAblyAuthRequest(request.body)) {
+      const fields = ablyAuthFields(request.body as Record<string, unknown>)
+      const answer = await answerAblyAuth(request, { authorizer: options.authorizer, authenticate: options.authenticate, ably: options.ably }, fields)
+      if (answer.allowed) return answer.body
+      logger[answer.error === undefined ? 'info' : 'warn'](
+        { reason: answer.reason, channel: fields.channelName, driver: 'ably', ...(answer.error === undefined ? {} : { err: answer.error }) },
+        `channel authorization denied: ${answer.message}`,
+      )
+      const denied = deniedResponse(answer.reason, answer.message)
+      return reply.code(denied.status).send(denied.body)
+    }
     const user = await authenticatedUser(options.authenticate, request)
     const socketId = socketIdField(request.body)
     const channel = channelNameField(request.body)
