@@ -62,6 +62,12 @@ export const AppSchema = Type.Object(
       default: null,
       description: 'Base64 master key for private-encrypted- channels. @default null (disabled)',
     }),
+    maxPresenceMembers: Type.Integer({ minimum: 1, default: 100, description: 'Most distinct members of one presence channel (Pusher: 100). @default 100' }),
+    maxPresenceMemberSize: Type.Integer({
+      minimum: 1,
+      default: 1024,
+      description: 'Largest presence user_info in bytes of its JSON (Pusher: 1 KB). @default 1024',
+    }),
   },
   { additionalProperties: false },
 )

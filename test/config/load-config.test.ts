@@ -38,6 +38,8 @@ describe('loadConfig', () => {
         allowedOrigins: ['*'],
         activityTimeout: 30,
         encryptionMasterKey: null,
+        maxPresenceMembers: 100,
+        maxPresenceMemberSize: 1024,
       },
     ])
     assert.deepEqual(config.server, { host: '0.0.0.0', port: 6001 })

@@ -68,6 +68,8 @@ export function testApp(overrides: Partial<HeraldApp> = {}): HeraldApp {
     allowedOrigins: ['*'],
     activityTimeout: 30,
     encryptionMasterKey: null,
+    maxPresenceMembers: 100,
+    maxPresenceMemberSize: 1024,
     ...overrides,
   }
 }

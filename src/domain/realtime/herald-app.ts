@@ -21,6 +21,10 @@ export interface HeraldApp extends AppCredentials {
   readonly activityTimeout: number
   /** Base64 master key for `private-encrypted-` channels; `null` disables them. @default null */
   readonly encryptionMasterKey: string | null
+  /** Most distinct members (users, not tabs) of one presence channel, as Pusher limits it. @default 100 */
+  readonly maxPresenceMembers: number
+  /** Largest presence `user_info`, in bytes of its JSON, as Pusher limits it (1 KB). @default 1024 */
+  readonly maxPresenceMemberSize: number
 }
 
 /** Finds apps by id (HTTP API) or by key (WebSocket URL). */

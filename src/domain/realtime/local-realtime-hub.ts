@@ -196,6 +196,15 @@ export class LocalRealtimeHub implements RealtimeHubPort {
     return { added: true, roster: new PresenceRoster().serialised(), clusterRoster }
   }
 
+  /**
+   * Whether `userId` may join presence `channel` with at most `maxMembers` distinct members: a user
+   * already present (another tab) always may. In a cluster this counts this process's members only.
+   */
+  hasPresenceRoom(appId: string, channel: string, userId: string, maxMembers: number): boolean {
+    const roster = this.#rosters.get(key(appId, channel))
+    return roster === undefined || roster.size < maxMembers || roster.has(userId)
+  }
+
   /** Records that `subscriber` signed in as `userId` (for `terminate_connections`). */
   signIn(appId: string, userId: string, subscriber: Subscriber): void {
     this.#tieUser(appId, userId, subscriber, 1)

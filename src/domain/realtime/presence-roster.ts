@@ -43,6 +43,11 @@ export class PresenceRoster {
     return this.#members.size
   }
 
+  /** Whether `userId` is a member (has at least one open subscription). */
+  has(userId: string): boolean {
+    return this.#members.has(userId)
+  }
+
   /** Distinct user ids. */
   userIds(): string[] {
     return [...this.#members.keys()]

@@ -7,6 +7,13 @@ import { protocolFrame, type SubscribeData } from './frames.js'
 
 const SERVER_TO_USER_PREFIX = '#server-to-user-'
 const EMPTY_DATA = '{}'
+/** Pusher's limit on a presence `user_id`. */
+export const MAX_PRESENCE_USER_ID_LENGTH = 128
+/**
+ * Statuses of refused presence subscriptions, as Soketi (the peer that enforces these limits) sends
+ * them: 4100 "over capacity" for a full channel, 4301 for member data over its limits.
+ */
+const PresenceLimitStatus = { ChannelFull: 4100, MemberTooLarge: 4301 } as const
 
 /** A subscription refused: sent as `pusher:subscription_error`, the socket stays open. */
 interface Refusal {
@@ -34,6 +41,26 @@ function parseMember(channelData: string | undefined): PresenceMember | undefine
   const { user_id: id, user_info: userInfo } = parsed as { user_id?: unknown; user_info?: unknown }
   if ((typeof id !== 'string' || id.length === 0) && typeof id !== 'number') return undefined
   return { userId: String(id), userInfo }
+}
+
+function limitReached(error: string, status: number): Authorised {
+  return { ok: false, refusal: { type: 'LimitReached', error, status } }
+}
+
+/** Pusher's presence limits (§1.6): user id length, `user_info` size, members per channel. */
+function checkPresenceLimits(hub: LocalRealtimeHub, state: ConnectionState, channel: string, member: PresenceMember): Authorised {
+  const app = state.app
+  if (member.userId.length > MAX_PRESENCE_USER_ID_LENGTH) {
+    return limitReached(`Presence user_id is ${member.userId.length} characters; at most ${MAX_PRESENCE_USER_ID_LENGTH} are allowed`, PresenceLimitStatus.MemberTooLarge)
+  }
+  const infoBytes = member.userInfo === undefined ? 0 : Buffer.byteLength(JSON.stringify(member.userInfo) ?? '')
+  if (infoBytes > app.maxPresenceMemberSize) {
+    return limitReached(`Presence user_info is ${infoBytes} bytes; at most ${app.maxPresenceMemberSize} are allowed`, PresenceLimitStatus.MemberTooLarge)
+  }
+  if (!hub.hasPresenceRoom(app.id, channel, member.userId, app.maxPresenceMembers)) {
+    return limitReached(`Presence channel ${channel} is full: at most ${app.maxPresenceMembers} members`, PresenceLimitStatus.ChannelFull)
+  }
+  return { ok: true, member }
 }
 
 /** Checks the subscription's signature (constant time) and, for presence, its member. */
@@ -76,7 +103,8 @@ export function handleSubscribe(hub: LocalRealtimeHub, state: ConnectionState, d
     return
   }
   const existing = state.channels.get(channel)
-  const result: Authorised = existing === undefined ? authorise(state, data) : { ok: true }
+  const authorised: Authorised = existing === undefined ? authorise(state, data) : { ok: true }
+  const result = authorised.ok && authorised.member !== undefined ? checkPresenceLimits(hub, state, channel, authorised.member) : authorised
   if (!result.ok) {
     send(protocolFrame('pusher:subscription_error', result.refusal, channel))
     return

@@ -27,3 +27,14 @@ test('serialised() is the {presence:{ids,hash,count}} shape, cached until member
   assert.deepEqual(roster.userIds(), ['1'])
   assert.deepEqual(roster.userInfoOf('1'), { name: 'Ann' })
 })
+
+test('has: a user is a member while at least one of its connections is on the channel', () => {
+  const roster = new PresenceRoster()
+  assert.equal(roster.has('1'), false)
+  roster.join('1', undefined)
+  roster.join('1', undefined)
+  roster.leave('1')
+  assert.equal(roster.has('1'), true)
+  roster.leave('1')
+  assert.equal(roster.has('1'), false)
+})
