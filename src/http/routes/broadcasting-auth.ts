@@ -104,5 +104,8 @@ function assertValidOptions(options: BroadcastingAuthOptions): void {
   for (const method of ['authorize', 'authenticateUser'] as const) {
     if (typeof options.authorizer?.[method] !== 'function') issues.push({ path: `authorizer.${method}`, message: 'must be a function (ChannelAuthorizer)' })
   }
+  if (options.ably !== undefined && (typeof options.ably?.key !== 'string' || !/^[^:]+:.+$/.test(options.ably.key))) {
+    issues.push({ path: 'ably.key', message: "must be an Ably API key 'keyName:keySecret' (ABLY_KEY)" })
+  }
   if (issues.length > 0) throw new InvalidConfigError(issues)
 }
