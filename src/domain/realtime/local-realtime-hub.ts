@@ -232,7 +232,7 @@ export class LocalRealtimeHub implements RealtimeHubPort {
     const cacheable = !request.event.startsWith('client-')
     for (const channel of request.channels) {
       const frame = serialiseEventFrame(request.event, channel, request.data, request.userId)
-      if (cacheable && isCacheChannel(channel)) this.#cache.set(key(request.appId, channel), { frame, at: this.#now() })
+      if (cacheable && isCacheChannel(channel)) this.#remember(key(request.appId, channel), frame)
       this.#fanOut(request.appId, channel, frame, request.exceptSocketId)
     }
   }
@@ -262,6 +262,21 @@ export class LocalRealtimeHub implements RealtimeHubPort {
   /** Sizes of the internal maps, for leak tests. */
   stats(): { apps: number; rosters: number; users: number; cached: number } {
     return { apps: this.#subscriptions.appCount, rosters: this.#rosters.size, users: this.#users.size, cached: this.#cache.size }
+  }
+
+  /**
+   * Caches a cache channel's last event. Entries are kept in write order (re-inserted on update), so
+   * expired ones are dropped from the front as new ones come: without it, events to many distinct
+   * cache channels nobody reads again (`cache-user.<id>`) would grow the map forever.
+   */
+  #remember(k: string, frame: string): void {
+    const now = this.#now()
+    this.#cache.delete(k)
+    this.#cache.set(k, { frame, at: now })
+    for (const [oldest, cached] of this.#cache) {
+      if (now - cached.at <= this.#cacheTtlMs) break
+      this.#cache.delete(oldest)
+    }
   }
 
   #info(appId: string, channel: string): ChannelInfo {

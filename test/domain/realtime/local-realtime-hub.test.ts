@@ -129,3 +129,16 @@ test('connection quota and leaving nothing behind', () => {
   }
   assert.deepEqual(hub.stats(), { apps: 0, rosters: 0, users: 0, cached: 0 })
 })
+
+test('cache entries of channels nobody reads again are dropped once expired, so the cache stays bounded', async () => {
+  let now = 0
+  const hub = new LocalRealtimeHub({ cacheTtlMs: 1000, now: () => now })
+  for (let i = 0; i < 500; i++) await hub.publish({ appId: 'app', channels: [`cache-user.${i}`], event: 'e', data: '{}' })
+  await hub.publish({ appId: 'app', channels: ['cache-user.0'], event: 'again', data: '{}' })
+  assert.equal(hub.stats().cached, 500)
+  now = 1001
+  await hub.publish({ appId: 'app', channels: ['cache-other'], event: 'e', data: '{}' })
+  // Every entry older than the TTL is gone; cache-user.0 was refreshed at the same instant, so it went too.
+  assert.equal(hub.stats().cached, 1)
+  assert.equal(hub.cachedFrame('app', 'cache-other'), serialiseEventFrame('e', 'cache-other', '{}'))
+})
