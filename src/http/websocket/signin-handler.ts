@@ -3,6 +3,7 @@ import type { LocalRealtimeHub } from '../../domain/realtime/local-realtime-hub.
 import { PusherCloseCode } from './close-codes.js'
 import type { ConnectionState } from './connection-state.js'
 import { errorFrame, protocolFrame, tryParseSigninData, type ClientFrame } from './frames.js'
+import { handleUnsubscribe, SERVER_TO_USER_PREFIX } from './subscription-handler.js'
 
 function userOf(userData: string): { id: string; info: unknown } | undefined {
   try {
@@ -27,7 +28,11 @@ export function handleSignin(hub: LocalRealtimeHub, state: ConnectionState, fram
     state.subscriber.close(PusherCloseCode.ConnectionIsUnauthorized, 'Invalid signin')
     return
   }
-  if (state.userId !== null) hub.signOut(state.app.id, state.userId, state.subscriber)
+  if (state.userId !== null) {
+    hub.signOut(state.app.id, state.userId, state.subscriber)
+    // Signed in as someone else now: it must stop receiving the previous user's server-to-user events.
+    if (state.userId !== user.id) handleUnsubscribe(hub, state, SERVER_TO_USER_PREFIX + state.userId)
+  }
   state.userId = user.id
   state.userInfo = user.info
   hub.signIn(state.app.id, user.id, state.subscriber)

@@ -5,7 +5,8 @@ import { isCacheChannel, serialiseEventFrame } from '../../domain/realtime/local
 import type { ConnectionState } from './connection-state.js'
 import { protocolFrame, type SubscribeData } from './frames.js'
 
-const SERVER_TO_USER_PREFIX = '#server-to-user-'
+/** Channels of `pusher.user` events; only a connection signed in as that user may subscribe. */
+export const SERVER_TO_USER_PREFIX = '#server-to-user-'
 const EMPTY_DATA = '{}'
 /** Pusher's limit on a presence `user_id`. */
 export const MAX_PRESENCE_USER_ID_LENGTH = 128
