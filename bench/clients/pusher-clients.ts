@@ -49,6 +49,8 @@ class PusherSocket {
 
   #onMessage(frame: string): void {
     const msg = JSON.parse(frame) as { event: string; channel?: string; data?: unknown }
+    // Servers ping quiet connections (activity_timeout) and drop those that never answer, as pusher-js would.
+    if (msg.event === 'pusher:ping') return this.ws.send('{"event":"pusher:pong","data":{}}')
     if (msg.event === 'pusher:connection_established') this.socketId = (JSON.parse(String(msg.data)) as { socket_id: string }).socket_id
     else if (msg.event === 'pusher_internal:member_added') {
       tally.memberAdded++

@@ -34,7 +34,7 @@ export const usage = `npm run bench -- [flags]
   --latency-subscribers=1000   --latency-rates=20,50   --latency-seconds=3
   --memory-connections=5000
   --cluster-subscribers=2000   --cluster-seconds=2
-  --presence-members=10,80     --presence-rate=100     --presence-seconds=3   --presence-hold-ms=50
+  --presence-members=10,40     --presence-rate=100     --presence-seconds=3   --presence-hold-ms=50
   --out=bench/results          where latest.md, latest.json and latency.svg go
   BENCH_VERBOSE=1              echo every child process's output`
 
@@ -80,7 +80,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     memoryConnections: positive('memory-connections', v('memory-connections', '5000')),
     clusterSubscribers: positive('cluster-subscribers', v('cluster-subscribers', '2000')),
     clusterSeconds: positive('cluster-seconds', v('cluster-seconds', '2'), false),
-    presenceMembers: numbers('presence-members', v('presence-members', '10,80')),
+    presenceMembers: numbers('presence-members', v('presence-members', '10,40')),
     presenceRate: positive('presence-rate', v('presence-rate', '100')),
     presenceSeconds: positive('presence-seconds', v('presence-seconds', '3'), false),
     presenceHoldMs: positive('presence-hold-ms', v('presence-hold-ms', '50')),
