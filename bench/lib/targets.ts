@@ -7,9 +7,9 @@ import { spawnTracked, tsNodeArgs, type TrackedProcess } from './processes.js'
 import { startRedis, waitForPort, type PrivateRedis } from './redis.js'
 
 /** The servers a scenario can run against. */
-export const TargetNames = ['herald', 'ws-baseline', 'ws-baseline-prefr', 'socketio', 'socketio-redis', 'ws-baseline-batch'] as const
+export const TargetNames = ['herald', 'ws-baseline', 'ws-baseline-prefr', 'socketio', 'socketio-redis', 'ws-baseline-batch', 'herald-prefr-proto', 'herald-batch-proto', 'herald-adaptive-proto'] as const
 
-/** What runs when --targets is not given (ws-baseline-batch is an opt-in demonstration). */
+/** What runs when --targets is not given (ws-baseline-batch and the herald-*-proto prototypes are opt-in). */
 export const DefaultTargets: TargetName[] = ['herald', 'ws-baseline', 'ws-baseline-prefr', 'socketio', 'socketio-redis']
 export type TargetName = (typeof TargetNames)[number]
 
@@ -22,6 +22,8 @@ const heraldCli = fileURLToPath(new URL('../../src/http/cli.ts', import.meta.url
 
 interface TargetSpec {
   client: ClientKind
+  /** Extra modules preloaded after the bench agent. */
+  preload?: string[]
   script: string
   args: string[]
   env: Record<string, string>
@@ -31,14 +33,24 @@ interface TargetSpec {
   needsRedis?: boolean
 }
 
+const heraldSpec: TargetSpec = {
+  client: 'pusher',
+  script: heraldCli,
+  args: ['serve'],
+  env: { BROADCAST_APP_ID: BenchApp.id, BROADCAST_APP_KEY: BenchApp.key, BROADCAST_APP_SECRET: BenchApp.secret, LOG_LEVEL: 'warn' },
+  clusterEnv: (url) => ({ BROADCAST_CONNECTION: 'redis', REDIS_URL: url }),
+}
+
+/** Herald with bench/servers/herald-send-patch.ts preloaded: a measured prototype of a hot-path change. */
+function heraldPrototype(mode: 'frame' | 'batch' | 'adaptive'): TargetSpec {
+  return { ...heraldSpec, env: { ...heraldSpec.env, BENCH_HERALD_PATCH: mode }, preload: [fileURLToPath(new URL('../servers/herald-send-patch.ts', import.meta.url))] }
+}
+
 const specs: Record<TargetName, TargetSpec> = {
-  herald: {
-    client: 'pusher',
-    script: heraldCli,
-    args: ['serve'],
-    env: { BROADCAST_APP_ID: BenchApp.id, BROADCAST_APP_KEY: BenchApp.key, BROADCAST_APP_SECRET: BenchApp.secret, LOG_LEVEL: 'warn' },
-    clusterEnv: (url) => ({ BROADCAST_CONNECTION: 'redis', REDIS_URL: url }),
-  },
+  herald: heraldSpec,
+  'herald-prefr-proto': heraldPrototype('frame'),
+  'herald-batch-proto': heraldPrototype('batch'),
+  'herald-adaptive-proto': heraldPrototype('adaptive'),
   'ws-baseline': { client: 'pusher', script: fileURLToPath(new URL('../servers/ws-baseline.ts', import.meta.url)), args: [], env: {} },
   'ws-baseline-prefr': { client: 'pusher', script: fileURLToPath(new URL('../servers/ws-baseline.ts', import.meta.url)), args: [], env: { BENCH_PREFRAMED: '1' } },
   'ws-baseline-batch': { client: 'pusher', script: fileURLToPath(new URL('../servers/ws-baseline.ts', import.meta.url)), args: [], env: { BENCH_BATCH: '1' } },
@@ -59,7 +71,7 @@ export function clientKindOf(target: TargetName): ClientKind {
 
 /** Why a target cannot run here, or undefined when it can. */
 export function unavailableReason(target: TargetName): string | undefined {
-  if (target === 'herald' && !existsSync(heraldCli)) return 'src/http/cli.ts (herald serve) does not exist yet'
+  if (target.startsWith('herald') && !existsSync(heraldCli)) return 'src/http/cli.ts (herald serve) does not exist yet'
   return undefined
 }
 
@@ -105,7 +117,8 @@ async function startServer(target: TargetName, label: string, extraEnv: Record<s
   const spec = specs[target]
   const [port, agentPort] = [await freePort(), await freePort()]
   const env = { ...process.env, ...spec.env, ...extraEnv, HOST: '127.0.0.1', PORT: String(port), BENCH_AGENT_PORT: String(agentPort), NODE_ENV: 'production' }
-  const args = [...tsNodeArgs(['--expose-gc', ...nodeFlags, '--import', agent]), spec.script, ...spec.args]
+  const preloads = [agent, ...(spec.preload ?? [])].flatMap((file) => ['--import', file])
+  const args = [...tsNodeArgs(['--expose-gc', ...nodeFlags, ...preloads]), spec.script, ...spec.args]
   const proc = spawnTracked(process.execPath, args, { label, env, cwd: root })
   await waitForPort(port, proc, 30_000)
   await waitForPort(agentPort, proc, 5_000)
