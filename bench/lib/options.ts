@@ -35,7 +35,7 @@ export const usage = `npm run bench -- [flags]
   --memory-connections=5000
   --cluster-subscribers=2000   --cluster-seconds=2
   --presence-members=10,40     --presence-rate=100     --presence-seconds=3   --presence-hold-ms=50
-  --out=bench/results          where latest.md, latest.json and latency.svg go
+  --out=bench/results          where latest.md, latest.json and latency.svg go (--quick: bench/results/raw/quick)
   BENCH_VERBOSE=1              echo every child process's output`
 
 function list<T extends string>(flag: string, raw: string, allowed: readonly T[]): T[] {
@@ -84,6 +84,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     presenceRate: positive('presence-rate', v('presence-rate', '100')),
     presenceSeconds: positive('presence-seconds', v('presence-seconds', '3'), false),
     presenceHoldMs: positive('presence-hold-ms', v('presence-hold-ms', '50')),
-    out: v('out', 'bench/results'),
+    // Quick regression checks go to the git-ignored raw/ folder, so they never overwrite the committed results.
+    out: v('out', 'bench/results', 'bench/results/raw/quick'),
   }
 }
