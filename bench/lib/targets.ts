@@ -89,6 +89,8 @@ export interface ServerHandle {
   gc(): Promise<AgentStats>
   profileStart(): Promise<void>
   profileStop(file: string): Promise<void>
+  /** Writes a V8 heap snapshot of the server (for "what does a connection retain?"). */
+  heapSnapshot(file: string): Promise<void>
 }
 
 /** What the bench agent reports about its process. */
@@ -131,6 +133,7 @@ async function startServer(target: TargetName, label: string, extraEnv: Record<s
     gc: () => agentCall<AgentStats>(agentPort, 'gc'),
     profileStart: async () => void (await agentCall(agentPort, 'profile/start')),
     profileStop: async (file) => void (await agentCall(agentPort, `profile/stop?file=${encodeURIComponent(file)}`)),
+    heapSnapshot: async (file) => void (await agentCall(agentPort, `heap-snapshot?file=${encodeURIComponent(file)}`)),
   }
 }
 

@@ -7,6 +7,7 @@
 import { createServer, type ServerResponse } from 'node:http'
 import { Session } from 'node:inspector'
 import { writeFileSync } from 'node:fs'
+import { writeHeapSnapshot } from 'node:v8'
 
 const port = Number(process.env['BENCH_AGENT_PORT'])
 if (!Number.isInteger(port) || port <= 0) throw new Error(`bench-agent: BENCH_AGENT_PORT must be a port number, got '${process.env['BENCH_AGENT_PORT']}'`)
@@ -45,6 +46,11 @@ const routes: Record<string, (url: URL) => Promise<object>> = {
       await new Promise((resolve) => setImmediate(resolve))
     }
     return snapshot()
+  },
+  '/__bench/heap-snapshot': async (url) => {
+    const file = url.searchParams.get('file')
+    if (file === null) throw new Error('bench-agent: heap-snapshot needs ?file=')
+    return { file: writeHeapSnapshot(file) }
   },
   '/__bench/profile/start': async () => {
     session = new Session()
