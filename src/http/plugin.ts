@@ -57,7 +57,21 @@ async function registerWebSocket(fastify: FastifyInstance, prefix: string, handl
     await fastify.register(websocket, { options: { perMessageDeflate: false, maxPayload } })
   }
   await fastify.register(async (child) => {
-    child.get<{ Params: { key: string }; Querystring: { protocol?: string } }>('/app/:key', { websocket: true }, (socket, request) => {
+    child.get<{ Params: { key: string }; Querystring: { protocol?: string } }>('/app/:key', {
+      websocket: true,
+      // @fastify/websocket routes an upgrade through Fastify with a ServerResponse bound to the socket that never
+      // finishes, so without this every idle connection would keep its whole HTTP request alive (socket →
+      // response → Fastify's finish listener → reply, request, child logger, URL), about 3 KiB each. Nothing
+      // writes that response: the upgrade and a refused handshake write to the socket directly. Detaching here,
+      // the last step before the handler, leaves 404s and hook errors their normal HTTP reply.
+      preHandler: (request, reply, done) => {
+        if (request.ws) reply.raw.detachSocket(request.raw.socket)
+        done()
+      },
+    }, (socket, request) => {
+      // @fastify/websocket's own error listener closes over the request and reply for the socket's lifetime;
+      // `accept` installs the one that stays (it logs, and ws closes the socket after an error anyway).
+      socket.removeAllListeners('error')
       // Read what the handshake needs now; the request object is not kept after the upgrade.
       handler.accept(socket, { appKey: request.params.key, protocol: request.query.protocol, origin: request.headers.origin })
     })
