@@ -73,7 +73,8 @@ async function registerWebSocket(fastify: FastifyInstance, prefix: string, handl
       // `accept` installs the one that stays (it logs, and ws closes the socket after an error anyway).
       socket.removeAllListeners('error')
       // Read what the handshake needs now; the request object is not kept after the upgrade.
-      handler.accept(socket, { appKey: request.params.key, protocol: request.query.protocol, origin: request.headers.origin })
+      // The request's TCP socket is the one ws writes to; kept (not the request) for write batching.
+      handler.accept(socket, { appKey: request.params.key, protocol: request.query.protocol, origin: request.headers.origin }, request.raw.socket)
     })
   }, { prefix })
 }

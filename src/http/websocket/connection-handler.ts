@@ -10,7 +10,7 @@ import { handleClientEvent } from './client-event-handler.js'
 import { errorFrame, parseClientFrame, protocolFrame, tryParseSubscribeData, tryParseUnsubscribeData, type ClientFrame } from './frames.js'
 import { handleSignin } from './signin-handler.js'
 import { handleSubscribe, handleUnsubscribe } from './subscription-handler.js'
-import { WsSubscriber } from './ws-subscriber.js'
+import { WsSubscriber, type CorkableTransport } from './ws-subscriber.js'
 
 /** What the upgrade request told us; read once, nothing of the request is kept. */
 export interface ConnectionRequest {
@@ -77,8 +77,11 @@ export class ConnectionHandler {
     return this.#connections.size
   }
 
-  /** Takes over an upgraded socket: refuses it with a Pusher code or sends `connection_established`. */
-  accept(socket: WebSocket, request: ConnectionRequest): void {
+  /**
+   * Takes over an upgraded socket: refuses it with a Pusher code or sends `connection_established`.
+   * @param transport the TCP socket under `socket`, when known; it lets fan-out batch a turn's frames.
+   */
+  accept(socket: WebSocket, request: ConnectionRequest, transport?: CorkableTransport): void {
     const app = this.#apps.byKey(request.appKey)
     const refusal = this.#refusal(app, request)
     if (refusal !== undefined || app === undefined) {
@@ -93,7 +96,7 @@ export class ConnectionHandler {
       this.#logger.debug({ appKey: request.appKey, code }, message)
       return
     }
-    const subscriber = new WsSubscriber(this.#newSocketId(), socket, this.#maxBufferedBytes)
+    const subscriber = new WsSubscriber(this.#newSocketId(), socket, this.#maxBufferedBytes, transport)
     const now = Date.now()
     const state: ConnectionState = {
       subscriber, app, channels: new Map(), userId: null, userInfo: undefined, lastSeenAt: now, pingSentAt: 0, clientEventWindowAt: now, clientEventCount: 0,

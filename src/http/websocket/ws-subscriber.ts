@@ -1,6 +1,7 @@
 import type { WebSocket } from 'ws'
 import type { Subscriber } from '../../domain/realtime/subscriber.js'
 import { PusherCloseCode } from './close-codes.js'
+import { currentTurn, deferToEndOfTurn, type EndOfTurn } from './turn-write-batch.js'
 
 const OPEN = 1
 const TEXT_FRAME = { binary: false, compress: false, fin: true } as const
@@ -19,20 +20,35 @@ function encoded(frame: string): Buffer {
   return lastBytes
 }
 
+/** The TCP socket under a WebSocket, as far as write batching needs it (a `net.Socket`). */
+export interface CorkableTransport {
+  cork(): void
+  uncork(): void
+  readonly destroyed: boolean
+}
+
 /**
  * Adapts a `ws` socket to the domain's {@link Subscriber}. Holds only the socket and its id:
  * no request, headers or closures survive the upgrade.
  */
-export class WsSubscriber implements Subscriber {
+export class WsSubscriber implements Subscriber, EndOfTurn {
   readonly socketId: string
   readonly #socket: WebSocket
   readonly #maxBufferedBytes: number
+  readonly #transport: CorkableTransport | undefined
+  /** The turn of the last frame sent, to notice a second frame in the same turn. */
+  #lastSendTurn = 0
+  #corked = false
 
-  /** @param maxBufferedBytes past this many queued bytes the socket is closed (4100) instead of sent more. */
-  constructor(socketId: string, socket: WebSocket, maxBufferedBytes: number) {
+  /**
+   * @param maxBufferedBytes past this many queued bytes the socket is closed (4100) instead of sent more.
+   * @param transport the TCP socket under `socket`; with it, frames after the first in one turn are batched.
+   */
+  constructor(socketId: string, socket: WebSocket, maxBufferedBytes: number, transport?: CorkableTransport) {
     this.socketId = socketId
     this.#socket = socket
     this.#maxBufferedBytes = maxBufferedBytes
+    this.#transport = transport
   }
 
   get bufferedAmount(): number {
@@ -48,14 +64,34 @@ export class WsSubscriber implements Subscriber {
     if (this.#socket.readyState !== OPEN) return
     // Replies are bounded too (a client flooding pings without reading), not only fan-out.
     if (this.#socket.bufferedAmount > this.#maxBufferedBytes) {
-      this.#socket.close(PusherCloseCode.OverCapacity, 'Over capacity: the client is not reading fast enough')
+      this.close(PusherCloseCode.OverCapacity, 'Over capacity: the client is not reading fast enough')
       return
     }
+    // The first frame of a turn leaves at once, so a lone event gets no added latency. From the second
+    // one, the socket is corked until the end of the turn and the rest leave together in one syscall.
+    // Corked bytes still count in bufferedAmount, so the bound above holds while corked.
+    const turn = currentTurn()
+    if (turn === this.#lastSendTurn && !this.#corked && this.#transport !== undefined) {
+      this.#corked = true
+      this.#transport.cork()
+      deferToEndOfTurn(this)
+    }
+    this.#lastSendTurn = turn
     this.#socket.send(encoded(frame), TEXT_FRAME)
   }
 
+  /** Lets the frames corked this turn go (a socket destroyed meanwhile is left alone). */
+  endTurn(): void {
+    if (!this.#corked) return
+    this.#corked = false
+    if (this.#transport !== undefined && !this.#transport.destroyed) this.#transport.uncork()
+  }
+
   close(code: number, reason: string): void {
-    if (this.#socket.readyState === OPEN) this.#socket.close(code, reason)
+    if (this.#socket.readyState !== OPEN) return
+    // Frames corked this turn go first, so the close frame follows them now rather than at the end of the turn.
+    this.endTurn()
+    this.#socket.close(code, reason)
   }
 
   /** Drops the TCP connection without a closing handshake (shutdown deadline passed). */

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import { setImmediate as endOfTurn } from 'node:timers/promises'
 import type { WebSocket } from 'ws'
 import { WsSubscriber } from '../../../src/http/websocket/ws-subscriber.js'
 
@@ -7,17 +8,38 @@ import { WsSubscriber } from '../../../src/http/websocket/ws-subscriber.js'
 function socketFake(bufferedAmount = 0) {
   const sent: { data: Buffer; options: unknown }[] = []
   const closes: { code: number; reason: string }[] = []
+  /** Everything in call order, with the TCP socket's cork depth at that moment. */
+  const log: string[] = []
+  const transport = {
+    depth: 0,
+    destroyed: false,
+    cork: () => {
+      transport.depth++
+      log.push('cork')
+    },
+    uncork: () => {
+      transport.depth--
+      log.push('uncork')
+    },
+  }
   const socket = {
     readyState: 1,
     bufferedAmount,
-    send: (data: Buffer, options: unknown) => sent.push({ data, options }),
+    send: (data: Buffer, options: unknown) => {
+      sent.push({ data, options })
+      log.push(`send@${transport.depth}`)
+    },
     close: (code: number, reason: string) => {
       closes.push({ code, reason })
+      log.push(`close@${transport.depth}`)
       socket.readyState = 2
     },
-    terminate: () => {},
+    terminate: () => {
+      transport.destroyed = true
+      socket.readyState = 3
+    },
   }
-  return { socket, sent, closes, ws: socket as unknown as WebSocket }
+  return { socket, sent, closes, log, transport, ws: socket as unknown as WebSocket }
 }
 
 test('sends frames as text, encoding one frame once for many sockets', () => {
@@ -39,4 +61,42 @@ test('any send past the buffered bound closes with 4100 instead of queueing (rep
   assert.equal(slow.closes[0]?.code, 4100)
   subscriber.send('{"event":"pusher:pong","data":"{}"}')
   assert.equal(slow.closes.length, 1, 'a closing socket is left alone')
+})
+
+test('the first frame of a turn is written at once; later ones in the same turn are corked until the turn ends', async () => {
+  await endOfTurn()
+  const a = socketFake()
+  const subscriber = new WsSubscriber('1.1', a.ws, 1000, a.transport)
+  subscriber.send('{"event":"one"}')
+  assert.deepEqual(a.log, ['send@0'], 'a lone frame is not delayed')
+  subscriber.send('{"event":"two"}')
+  subscriber.send('{"event":"three"}')
+  assert.deepEqual(a.log, ['send@0', 'cork', 'send@1', 'send@1'])
+  await endOfTurn()
+  assert.deepEqual(a.log, ['send@0', 'cork', 'send@1', 'send@1', 'uncork'])
+  subscriber.send('{"event":"next turn"}')
+  assert.equal(a.log.at(-1), 'send@0', 'a new turn starts uncorked')
+})
+
+test('closing a corked socket uncorks it first, so its frames leave before the close frame', async () => {
+  await endOfTurn()
+  const a = socketFake()
+  const subscriber = new WsSubscriber('1.1', a.ws, 1000, a.transport)
+  subscriber.send('{"event":"one"}')
+  subscriber.send('{"event":"two"}')
+  subscriber.close(4200, 'Server shutting down')
+  await endOfTurn()
+  assert.deepEqual(a.log, ['send@0', 'cork', 'send@1', 'uncork', 'close@0'])
+  assert.equal(a.transport.depth, 0)
+})
+
+test('a socket terminated while corked is not touched at the end of the turn', async () => {
+  await endOfTurn()
+  const a = socketFake()
+  const subscriber = new WsSubscriber('1.1', a.ws, 1000, a.transport)
+  subscriber.send('{"event":"one"}')
+  subscriber.send('{"event":"two"}')
+  subscriber.terminate()
+  await endOfTurn()
+  assert.deepEqual(a.log, ['send@0', 'cork', 'send@1'])
 })
