@@ -1,12 +1,16 @@
 import Fastify, { type FastifyInstance } from 'fastify'
 import { loadConfig } from '../config/load-config.js'
 import { herald } from './plugin.js'
+import { ServerLogController } from './server-log-controller.js'
 
 /** Inputs of {@link startServer}. */
 export interface StartServerOptions {
   /** Environment: `HOST` (default `0.0.0.0`), `PORT` (default 6001), `BROADCAST_APP_*`, `BROADCAST_CONNECTION`. @default process.env */
   readonly env?: Readonly<Record<string, string | undefined>>
-  /** Pino logger options or `false`. @default { level: env.LOG_LEVEL ?? 'info' } */
+  /**
+   * Pino logger options or `false`. Per-request lines (incoming, completed, not found) are logged at
+   * `debug`; failed requests at `error`. @default { level: env.LOG_LEVEL ?? 'info' }
+   */
   readonly logger?: boolean | { level: string }
   /** Longest a graceful shutdown waits for clients, ms. @default 5000 */
   readonly shutdownTimeoutMs?: number
@@ -30,7 +34,7 @@ export interface HeraldServer {
 export async function startServer(options: StartServerOptions = {}): Promise<HeraldServer> {
   const env = options.env ?? process.env
   const { host, port } = loadConfig({}, env).server
-  const app = Fastify({ logger: options.logger ?? { level: env.LOG_LEVEL ?? 'info' } })
+  const app = Fastify({ logger: options.logger ?? { level: env.LOG_LEVEL ?? 'info' }, logController: new ServerLogController() })
   await app.register(herald, { env, shutdownTimeoutMs: options.shutdownTimeoutMs ?? 5000 })
   await app.listen({ host, port })
   const address = app.server.address()

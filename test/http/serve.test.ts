@@ -36,9 +36,12 @@ test('bin/herald.js serve: logs where it listens; SIGTERM sends 4200 to clients 
   assert.ok(port > 0)
   const raw = await RawClient.connect(port, `/app/${appKey}?protocol=7`)
   assert.equal(raw.frames[0]?.event, 'pusher:connection_established')
+  assert.equal((await fetch(`http://127.0.0.1:${port}/up`)).status, 200)
   const exited = once(child, 'exit')
   child.kill('SIGTERM')
   assert.equal((await raw.waitClosed()).code, 4200)
   const [code] = await exited
   assert.equal(code, 0, out)
+  // Per-request lines are debug, so LOG_LEVEL=info stays quiet under load (one publish per event).
+  assert.doesNotMatch(out, /incoming request|request completed/, out)
 })
