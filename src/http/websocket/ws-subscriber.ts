@@ -1,27 +1,37 @@
 import type { WebSocket } from 'ws'
 import type { Subscriber } from '../../domain/realtime/subscriber.js'
 import { PusherCloseCode } from './close-codes.js'
+import { textFrame } from './text-frame.js'
 import { currentTurn, deferToEndOfTurn, type EndOfTurn } from './turn-write-batch.js'
 
 const OPEN = 1
 const TEXT_FRAME = { binary: false, compress: false, fin: true } as const
 
 // Fan-out sends the same frame string to every subscriber of a channel in a row. `ws` would encode a
-// string to UTF-8 once per socket; this one-entry cache makes it once per frame. Identity of the
-// string reference makes the hit check cheap.
+// string to UTF-8 and build a frame header once per socket; this one-entry cache does both once per
+// frame. Identity of the string reference makes the hit check cheap.
 let lastFrame: string | undefined
-let lastBytes: Buffer = Buffer.alloc(0)
+let lastPayload: Buffer = Buffer.alloc(0)
+let lastWireFrame: Buffer | undefined
 
 function encoded(frame: string): Buffer {
   if (frame !== lastFrame) {
-    lastBytes = Buffer.from(frame, 'utf8')
+    lastPayload = Buffer.from(frame, 'utf8')
+    lastWireFrame = undefined
     lastFrame = frame
   }
-  return lastBytes
+  return lastPayload
 }
 
-/** The TCP socket under a WebSocket, as far as write batching needs it (a `net.Socket`). */
+function wireFrame(frame: string): Buffer {
+  const payload = encoded(frame)
+  lastWireFrame ??= textFrame(payload)
+  return lastWireFrame
+}
+
+/** The TCP socket under a WebSocket, as far as direct writes and batching need it (a `net.Socket`). */
 export interface CorkableTransport {
+  write(chunk: Buffer): boolean
   cork(): void
   uncork(): void
   readonly destroyed: boolean
@@ -42,7 +52,9 @@ export class WsSubscriber implements Subscriber, EndOfTurn {
 
   /**
    * @param maxBufferedBytes past this many queued bytes the socket is closed (4100) instead of sent more.
-   * @param transport the TCP socket under `socket`; with it, frames after the first in one turn are batched.
+   * @param transport the TCP socket under `socket`; with it, frames are written pre-framed, straight to it,
+   *   and frames after the first in one turn are batched. They are never compressed, which stays valid
+   *   when a client negotiated per-message deflate (an uncompressed message has RSV1 clear).
    */
   constructor(socketId: string, socket: WebSocket, maxBufferedBytes: number, transport?: CorkableTransport) {
     this.socketId = socketId
@@ -77,7 +89,12 @@ export class WsSubscriber implements Subscriber, EndOfTurn {
       deferToEndOfTurn(this)
     }
     this.#lastSendTurn = turn
-    this.#socket.send(encoded(frame), TEXT_FRAME)
+    if (this.#transport === undefined) this.#socket.send(encoded(frame), TEXT_FRAME)
+    // The complete frame, built once per event, goes straight to the TCP socket: what ws.send would write,
+    // minus its per-socket header and two-chunk write. Order with ws's own frames (pong, close) holds
+    // because ws writes those synchronously too: its sender only queues while compressing, and Herald
+    // never compresses. These bytes count in ws's bufferedAmount (it reads the socket's queue).
+    else if (!this.#transport.destroyed) this.#transport.write(wireFrame(frame))
   }
 
   /** Lets the frames corked this turn go (a socket destroyed meanwhile is left alone). */

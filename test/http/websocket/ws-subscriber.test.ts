@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { setImmediate as endOfTurn } from 'node:timers/promises'
 import type { WebSocket } from 'ws'
+import { textFrame } from '../../../src/http/websocket/text-frame.js'
 import { WsSubscriber } from '../../../src/http/websocket/ws-subscriber.js'
 
 /** Just the part of a `ws` socket WsSubscriber touches, recording what it is asked to do. */
@@ -13,6 +14,13 @@ function socketFake(bufferedAmount = 0) {
   const transport = {
     depth: 0,
     destroyed: false,
+    /** Complete WebSocket frames written straight to the TCP socket. */
+    written: [] as Buffer[],
+    write: (chunk: Buffer) => {
+      transport.written.push(chunk)
+      log.push(`send@${transport.depth}`)
+      return true
+    },
     cork: () => {
       transport.depth++
       log.push('cork')
@@ -99,4 +107,28 @@ test('a socket terminated while corked is not touched at the end of the turn', a
   subscriber.terminate()
   await endOfTurn()
   assert.deepEqual(a.log, ['send@0', 'cork', 'send@1'])
+})
+
+test('with its TCP socket, a subscriber writes one complete text frame, built once for every socket', async () => {
+  await endOfTurn()
+  const a = socketFake()
+  const b = socketFake()
+  const frame = '{"event":"e","channel":"c","data":"é"}'
+  new WsSubscriber('1.1', a.ws, 1000, a.transport).send(frame)
+  new WsSubscriber('2.2', b.ws, 1000, b.transport).send(frame)
+  assert.equal(a.sent.length, 0, 'not through ws.send')
+  const payload = Buffer.from(frame, 'utf8')
+  assert.deepEqual(a.transport.written[0], Buffer.concat([Buffer.from([0x81, payload.length]), payload]))
+  assert.equal(a.transport.written[0], b.transport.written[0], 'the same frame buffer is reused')
+})
+
+test('textFrame: 7-bit, 16-bit and 64-bit payload lengths (RFC 6455 5.2), unmasked', () => {
+  const header = (n: number) => [...textFrame(Buffer.alloc(n, 0x61)).subarray(0, 10)]
+  assert.deepEqual(header(125).slice(0, 2), [0x81, 125])
+  assert.deepEqual(header(126).slice(0, 4), [0x81, 126, 0, 126])
+  assert.deepEqual(header(65_535).slice(0, 4), [0x81, 126, 0xff, 0xff])
+  assert.deepEqual(header(65_536), [0x81, 127, 0, 0, 0, 0, 0, 1, 0, 0])
+  const big = textFrame(Buffer.alloc(65_536, 0x61))
+  assert.equal(big.length, 10 + 65_536)
+  assert.equal(big.at(-1), 0x61)
 })
