@@ -32,6 +32,14 @@ export interface ConnectionHandlerOptions {
 
 type Handler = (state: ConnectionState, frame: ClientFrame) => void
 
+/** Listeners shared by every accepted socket; `this` is the socket that emitted. */
+interface SocketListeners {
+  message(this: WebSocket, data: Buffer, isBinary: boolean): void
+  pong(this: WebSocket): void
+  close(this: WebSocket): void
+  error(this: WebSocket, err: Error): void
+}
+
 const MIN_PROTOCOL = 5
 const MAX_PROTOCOL = 7
 const SOCKET_ID_PART_MAX = 1_000_000_000
@@ -53,6 +61,9 @@ export class ConnectionHandler {
   readonly #handlers: ReadonlyMap<string, Handler>
   /** Refused sockets still in their closing handshake; a shutdown drops those that never answer. */
   readonly #refused = new Set<WebSocket>()
+  /** The state of each accepted socket, for the shared listeners below. */
+  readonly #states = new WeakMap<WebSocket, ConnectionState>()
+  readonly #listeners: SocketListeners
   #closing = false
 
   constructor(options: ConnectionHandlerOptions) {
@@ -70,6 +81,27 @@ export class ConnectionHandler {
       ['pusher:unsubscribe', (s, f) => this.#unsubscribe(s, f)],
       ['pusher:signin', (s, f) => handleSignin(this.#hub, s, f)],
     ])
+    // One set of listeners for every socket (`ws` calls them with `this` = the socket), so an idle
+    // connection holds no closures of its own: a few hundred bytes each at thousands of connections.
+    const handler = this
+    const states = this.#states
+    this.#listeners = {
+      message(data, isBinary) {
+        const state = states.get(this)
+        if (state !== undefined) handler.#onMessage(state, data, isBinary)
+      },
+      pong() {
+        const state = states.get(this)
+        if (state !== undefined) handler.#touch(state)
+      },
+      close() {
+        const state = states.get(this)
+        if (state !== undefined) handler.#onClose(state)
+      },
+      error(err) {
+        handler.#logger.debug({ err, socketId: states.get(this)?.subscriber.socketId }, 'websocket error')
+      },
+    }
   }
 
   /** Live connections. */
@@ -102,10 +134,11 @@ export class ConnectionHandler {
       subscriber, app, channels: new Map(), userId: null, userInfo: undefined, lastSeenAt: now, pingSentAt: 0, clientEventWindowAt: now, clientEventCount: 0,
     }
     this.#connections.set(subscriber.socketId, state)
-    socket.on('message', (data: Buffer, isBinary: boolean) => this.#onMessage(state, data, isBinary))
-    socket.on('pong', () => this.#touch(state))
-    socket.on('close', () => this.#onClose(state))
-    socket.on('error', (err) => this.#logger.debug({ err, socketId: subscriber.socketId }, 'websocket error'))
+    this.#states.set(socket, state)
+    socket.on('message', this.#listeners.message)
+    socket.on('pong', this.#listeners.pong)
+    socket.on('close', this.#listeners.close)
+    socket.on('error', this.#listeners.error)
     const established = { socket_id: subscriber.socketId, activity_timeout: app.activityTimeout }
     subscriber.send(protocolFrame('pusher:connection_established', established))
   }
