@@ -207,6 +207,31 @@ export class ClusterPresenceStore {
     return entries.length
   }
 
+  /** The presence channels this process has connections on. */
+  localChannels(): { appId: string; channel: string }[] {
+    return [...this.#local.keys()].map(splitMirrorKey)
+  }
+
+  /** True while this process has a presence connection on the channel. */
+  hasLocal(appId: string, channel: string): boolean {
+    return this.#local.has(mirrorKey(appId, channel))
+  }
+
+  /** This process's members of a channel: user id → one of its socket ids and its `user_info`. */
+  localMembers(appId: string, channel: string): Map<string, { socketId: string; userInfo: unknown }> {
+    const members = new Map<string, { socketId: string; userInfo: unknown }>()
+    for (const [socketId, m] of this.#mirror(appId, channel, false) ?? []) if (!members.has(m.userId)) members.set(m.userId, { socketId, userInfo: m.userInfo })
+    return members
+  }
+
+  /** The cluster roster of a channel as Redis holds it: user id → `user_info`. Rejects when Redis is unreachable. */
+  async clusterMembers(appId: string, channel: string): Promise<Map<string, unknown>> {
+    const info = await this.#client.hgetall(this.#keys.presence(appId, channel)[2])
+    const members = new Map<string, unknown>()
+    for (const [id, json] of Object.entries(info)) members.set(id, parseInfo(json))
+    return members
+  }
+
   /** Distinct users on a presence channel, cluster-wide (local only while Redis is down). */
   async users(appId: string, channel: string): Promise<string[]> {
     if (this.#client.status === 'ready') return this.#client.hkeys(this.#keys.presence(appId, channel)[1])
@@ -271,15 +296,18 @@ function memberAddedData(member: PresenceMember): string {
 function rosterFromInfo(flat: readonly string[]): string {
   const hash: Record<string, unknown> = {}
   for (let i = 0; i + 1 < flat.length; i += 2) {
-    const id = flat[i] as string
-    try {
-      hash[id] = JSON.parse(flat[i + 1] as string) as unknown
-    } catch {
-      // Written by JOIN_SCRIPT from JSON.stringify, so unparsable only if someone else wrote it: show no info.
-      hash[id] = null
-    }
+    hash[flat[i] as string] = parseInfo(flat[i + 1] as string)
   }
   return serialiseRoster(hash)
+}
+
+function parseInfo(json: string): unknown {
+  try {
+    return JSON.parse(json) as unknown
+  } catch {
+    // Written by JOIN_SCRIPT from JSON.stringify, so unparsable only if someone else wrote it: show no info.
+    return null
+  }
 }
 
 function serialiseRoster(hash: Record<string, unknown>): string {

@@ -7,6 +7,11 @@ import type { RedisOptions } from './redis-options.js'
 export interface BusHandlers {
   onBroadcast(channel: string, raw: string): void
   onControl(raw: string): void
+  /**
+   * The pattern subscription was confirmed after a (re)connect. Anything published while it was
+   * down is lost (pub/sub is fire-and-forget), so the owner re-reads shared state here.
+   */
+  onSubscribed(): void
 }
 
 /**
@@ -62,7 +67,14 @@ export class ClusterSubscriptionBus {
     client.on('ready', () => {
       client.psubscribe(pattern).then(
         () => {
-          if (this.#client === client) this.#subscribed = true
+          if (this.#client !== client) return
+          this.#subscribed = true
+          try {
+            this.#handlers.onSubscribed()
+          } catch (err) {
+            // A throw here would be an unhandled rejection; the handler is best-effort repair.
+            this.#logger.error({ err }, 'herald cluster: handling the re-subscription failed')
+          }
         },
         (err: unknown) => this.#logger.warn({ err }, 'herald cluster: re-subscribe failed; retrying on the next reconnect'),
       )

@@ -82,6 +82,17 @@ export class RedisClusterHub implements RealtimeHubPort, ClusterStatePort {
   #beating = false
   #reconcileWanted = true
   #outageLogged = false
+  /**
+   * Per local presence channel (app \0 channel), the users this server's clients were last told are
+   * present (rosters handed to joiners, member_added/member_removed delivered here). Compared with
+   * Redis after a re-subscribe, because announcements published while this server was not
+   * subscribed are lost for good.
+   */
+  readonly #told = new Map<string, Set<string>>()
+  /** Counts presence events delivered here, so a resync can tell one raced its read of Redis. */
+  #presenceEvents = 0
+  /** When (epoch ms) the pending full roster resync (additions and removals) may run; undefined if none. */
+  #resyncAt: number | undefined
 
   constructor(options: RedisClusterHubOptions) {
     this.#options = options.redis
@@ -114,7 +125,11 @@ export class RedisClusterHub implements RealtimeHubPort, ClusterStatePort {
     const bus = new ClusterSubscriptionBus(
       this.#options,
       this.#keys.control,
-      { onBroadcast: (channel, raw) => this.#deliver(channel, raw), onControl: (raw) => this.#control(raw) },
+      {
+        onBroadcast: (channel, raw) => this.#deliver(channel, raw),
+        onControl: (raw) => this.#control(raw),
+        onSubscribed: () => this.#resubscribed(),
+      },
       this.#logger,
     )
     const presence = new ClusterPresenceStore({
@@ -238,14 +253,20 @@ export class RedisClusterHub implements RealtimeHubPort, ClusterStatePort {
     const s = this.#started
     if (s === undefined) return undefined
     s.occupancy.change(appId, channel, 1)
-    return member === undefined ? undefined : s.presence.join(appId, channel, socketId, member)
+    if (member === undefined) return undefined
+    return s.presence.join(appId, channel, socketId, member).then((roster) => {
+      this.#toldRoster(appId, channel, roster)
+      return roster
+    })
   }
 
   unsubscribed(appId: string, channel: string, socketId: string, userId?: string): void {
     const s = this.#started
     if (s === undefined) return
     s.occupancy.change(appId, channel, -1)
-    if (userId !== undefined) s.presence.leave(appId, channel, socketId, userId)
+    if (userId === undefined) return
+    s.presence.leave(appId, channel, socketId, userId)
+    if (!s.presence.hasLocal(appId, channel)) this.#told.delete(rosterKey(appId, channel))
   }
 
   /**
@@ -288,6 +309,10 @@ export class RedisClusterHub implements RealtimeHubPort, ClusterStatePort {
         this.#logger.debug({ serverId: this.#serverId }, 'herald cluster: shared state reconciled')
       }
       await this.#reapDeadServers(s)
+      if (this.#resyncAt !== undefined && Date.now() >= this.#resyncAt) {
+        this.#resyncAt = undefined
+        if (!(await this.#resyncRosters(s, true))) this.#resyncAt = Date.now()
+      }
     } catch (err) {
       // The next beat (or the next 'ready') retries; an outage is logged by the connection itself.
       this.#reconcileWanted = true
@@ -324,6 +349,109 @@ export class RedisClusterHub implements RealtimeHubPort, ClusterStatePort {
     return members
   }
 
+  /**
+   * The subscription is live again after a (re)connect. Announcements published while it was down
+   * never arrive (pub/sub is fire-and-forget), and another server may have re-registered its
+   * members and announced them before this one re-subscribed. So the rosters are re-read from
+   * Redis and this server's clients are sent the difference: additions at once (a user in Redis is
+   * really there), the full diff with removals one heartbeat TTL later, when every live server has
+   * re-registered its members (after Redis restarted empty, a member not yet re-registered would
+   * otherwise be removed and re-added). The full pass runs in the heartbeat, which retries it.
+   */
+  #resubscribed(): void {
+    const s = this.#started
+    if (s === undefined || this.#closed) return
+    this.#resyncAt = Date.now() + this.#serverTtlMs + this.#heartbeatMs
+    if (s.store.status === 'ready') this.#resyncRosters(s, false).catch((err: unknown) => this.#logger.error({ err }, 'herald cluster: roster resync failed'))
+  }
+
+  /**
+   * Sends this server's clients `member_added`/`member_removed` for the difference between what
+   * they were told and the cluster roster in Redis (plus this server's own members, which are
+   * present whatever Redis says). Once per user, never to the member's own socket. Returns false
+   * when a channel could not be compared (Redis error, or a presence event raced the read).
+   */
+  async #resyncRosters(s: Started, removals: boolean): Promise<boolean> {
+    let complete = true
+    for (const { appId, channel } of s.presence.localChannels()) {
+      const before = this.#presenceEvents
+      let cluster: Map<string, unknown>
+      try {
+        cluster = await s.presence.clusterMembers(appId, channel)
+      } catch (err) {
+        this.#logger.debug({ err, channel }, 'herald cluster: roster resync could not read redis')
+        return false
+      }
+      // An event delivered meanwhile may be newer than the read: compare on a later pass instead.
+      if (before !== this.#presenceEvents) {
+        complete = false
+        continue
+      }
+      const local = s.presence.localMembers(appId, channel)
+      if (local.size === 0) continue
+      const told = this.#told.get(rosterKey(appId, channel)) ?? new Set<string>()
+      const present = new Set([...cluster.keys(), ...local.keys()])
+      for (const userId of present) {
+        if (told.has(userId)) continue
+        const own = local.get(userId)
+        const info = own !== undefined ? own.userInfo : cluster.get(userId)
+        const data = info === undefined || info === null ? { user_id: userId } : { user_id: userId, user_info: info }
+        this.#publishLocally({ appId, channels: [channel], event: MEMBER_ADDED, data: JSON.stringify(data), exceptSocketId: own?.socketId })
+      }
+      if (!removals) continue
+      for (const userId of [...told]) {
+        if (!present.has(userId)) this.#publishLocally({ appId, channels: [channel], event: MEMBER_REMOVED, data: JSON.stringify({ user_id: userId }) })
+      }
+    }
+    return complete
+  }
+
+  /** Records the roster a local joiner was sent (`{"presence":{ids,…}}`) as told. */
+  #toldRoster(appId: string, channel: string, roster: string): void {
+    const s = this.#started
+    if (s === undefined || !s.presence.hasLocal(appId, channel)) return
+    let ids: unknown
+    try {
+      ids = (JSON.parse(roster) as { presence?: { ids?: unknown } }).presence?.ids
+    } catch {
+      ids = undefined
+    }
+    if (!Array.isArray(ids)) return
+    const told = this.#toldSet(appId, channel)
+    for (const id of ids) if (typeof id === 'string') told.add(id)
+  }
+
+  /** Keeps {@link #told} in step with a presence event delivered to this server's clients. */
+  #noteTold(request: PublishRequest): void {
+    const added = request.event === MEMBER_ADDED
+    if (!added && request.event !== MEMBER_REMOVED) return
+    const s = this.#started
+    const channel = request.channels[0]
+    if (s === undefined || channel === undefined || !isPresence(channel)) return
+    this.#presenceEvents++
+    if (!s.presence.hasLocal(request.appId, channel)) return
+    let userId: unknown
+    try {
+      userId = (JSON.parse(request.data) as { user_id?: unknown }).user_id
+    } catch {
+      userId = undefined
+    }
+    if (typeof userId !== 'string') return
+    const told = this.#toldSet(request.appId, channel)
+    if (added) told.add(userId)
+    else told.delete(userId)
+  }
+
+  #toldSet(appId: string, channel: string): Set<string> {
+    const k = rosterKey(appId, channel)
+    let told = this.#told.get(k)
+    if (told === undefined) {
+      told = new Set()
+      this.#told.set(k, told)
+    }
+    return told
+  }
+
   #deliver(channel: string, raw: string): void {
     const message = decodeRedisMessage(raw)
     if (message === undefined) {
@@ -358,6 +486,7 @@ export class RedisClusterHub implements RealtimeHubPort, ClusterStatePort {
   }
 
   #publishLocally(request: PublishRequest): void {
+    this.#noteTold(request)
     this.#localHub()
       .publish(request)
       .catch((err: unknown) => this.#logger.error({ err, channels: request.channels }, 'herald cluster: local delivery failed'))
@@ -373,6 +502,13 @@ export class RedisClusterHub implements RealtimeHubPort, ClusterStatePort {
     this.#outageLogged = true
     this.#logger.error({ err, serverId: this.#serverId }, 'herald cluster: redis unavailable; delivering to local connections only until it returns')
   }
+}
+
+const MEMBER_ADDED = 'pusher_internal:member_added'
+const MEMBER_REMOVED = 'pusher_internal:member_removed'
+
+function rosterKey(appId: string, channel: string): string {
+  return `${appId}\u0000${channel}`
 }
 
 function isPresence(channel: string): boolean {

@@ -1,6 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import Fastify, { type FastifyInstance } from 'fastify'
+import { Redis } from 'ioredis'
 import herald from '../../../src/http/index.js'
 import { APP, connectClient, sdkFor, type ClusterClient } from '../../cluster/support/cluster-client.js'
 import { startRedis } from '../../helpers/redis-server.js'
@@ -75,6 +76,63 @@ test('presence changes made while Redis is down reach the other servers once it 
   assert.deepEqual(users.users.map((u) => u.id).sort(), ['alice', 'bob', 'dan'])
   const info = (await (await sdkFor(nodes[1]!.port).get({ path: '/channels/presence-p', params: { info: 'subscription_count' } })).json()) as Record<string, number>
   assert.equal(info['subscription_count'], 3, 'channel counts are registered again too')
+})
+
+test('presence announcements lost while a subscription was down are repaired from the roster in Redis', async (t) => {
+  // Deterministic form of the race where a server re-registers and announces its members before
+  // another server has re-subscribed: the roster in Redis changes with no announcement at all (as
+  // if it was published while nobody listened), then the subscriptions drop and come back.
+  const redis = await startRedis({ private: true })
+  const nodes = [await startNode(redis.url), await startNode(redis.url)]
+  const clients: ClusterClient[] = []
+  const admin = new Redis(redis.url, { lazyConnect: true, maxRetriesPerRequest: 1 })
+  t.after(async () => {
+    for (const c of clients) c.pusher.disconnect()
+    await Promise.all(nodes.map((n) => n.app.close()))
+    admin.disconnect()
+    await redis.stop()
+  })
+  await admin.connect()
+  const join = async (node: number, user: string): Promise<ClusterClient> => {
+    const c = await connectClient(nodes[node]!.port, user)
+    clients.push(c)
+    await c.join('presence-lost')
+    return c
+  }
+  const alice = await join(0, 'alice')
+  const bob = await join(1, 'bob')
+  for (const c of [alice, bob]) await waitFor(() => memberIds(c, 'presence-lost').join() === 'alice,bob', { what: 'both rosters to list alice and bob' })
+  const [infoKey] = await admin.keys('*presence:{*presence-lost}:info')
+  assert.ok(infoKey !== undefined, 'the presence info hash of presence-lost exists in redis')
+  const base = infoKey.slice(0, -'info'.length)
+  const dropSubscriptions = async (): Promise<void> => {
+    const before = await Promise.all(nodes.map(async (n) => (await n.app.inject({ method: 'GET', url: '/up' })).json()))
+    assert.ok(before.every((b: { status: string }) => b.status === 'ok'))
+    const killed = await admin.call('CLIENT', 'KILL', 'TYPE', 'pubsub')
+    assert.equal(killed, 2, "both servers' subscriber connections were dropped")
+  }
+
+  // A member registered by a server whose member_added nobody heard.
+  await admin.hset(`${base}conns`, 'ghost:1.1', 'eve')
+  await admin.hset(`${base}users`, 'eve', '1')
+  await admin.hset(`${base}info`, 'eve', JSON.stringify({ name: 'Eve' }))
+  await dropSubscriptions()
+  for (const c of [alice, bob]) await waitFor(() => memberIds(c, 'presence-lost').join() === 'alice,bob,eve', { what: 'eve, added only in redis, to reach both rosters after the re-subscribe', timeoutMs: 10_000 })
+  const eve = (alice.pusher.channel('presence-lost') as unknown as { members: { get(id: string): { info: unknown } | null } }).members.get('eve')
+  assert.deepEqual(eve?.info, { name: 'Eve' }, 'user_info comes from the roster in redis')
+
+  // Her member_removed, lost too.
+  await admin.hdel(`${base}conns`, 'ghost:1.1')
+  await admin.hdel(`${base}users`, 'eve')
+  await admin.hdel(`${base}info`, 'eve')
+  await dropSubscriptions()
+  for (const c of [alice, bob]) await waitFor(() => memberIds(c, 'presence-lost').join() === 'alice,bob', { what: 'eve, removed only in redis, to leave both rosters after the re-subscribe', timeoutMs: 10_000 })
+  // Once per user: each client saw eve added once and removed once, and nobody else come or go
+  // (alice, who joined first, also saw bob arrive).
+  for (const c of [alice, bob]) {
+    assert.deepEqual(c.seen('presence-lost', 'pusher:member_added').map((r) => (r.data as { id: string }).id), c === alice ? ['bob', 'eve'] : ['eve'])
+    assert.deepEqual(c.seen('presence-lost', 'pusher:member_removed').map((r) => (r.data as { id: string }).id), ['eve'])
+  }
 })
 
 test('a server started while Redis is down serves local clients and joins the cluster once Redis is up', async (t) => {
