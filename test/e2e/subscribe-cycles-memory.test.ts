@@ -1,14 +1,11 @@
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
-import { setFlagsFromString } from 'node:v8'
-import { runInNewContext } from 'node:vm'
 import WebSocket from 'ws'
 import { waitFor } from '../helpers/wait-for.js'
 import { startHerald, type TestHerald } from './support/start-herald.js'
+import { exposeGc } from '../helpers/expose-gc.js'
 
-// node:test runs each file in its own process, so exposing gc here affects only this file.
-setFlagsFromString('--expose-gc')
-const gc = runInNewContext('gc') as () => void
+const gc = exposeGc()
 
 let server: TestHerald
 before(async () => {

@@ -2,15 +2,12 @@ import assert from 'node:assert/strict'
 import type { IncomingMessage } from 'node:http'
 import { after, before, test } from 'node:test'
 import { setImmediate as turn } from 'node:timers/promises'
-import { setFlagsFromString } from 'node:v8'
-import { runInNewContext } from 'node:vm'
 import WebSocket from 'ws'
 import { waitFor } from '../helpers/wait-for.js'
 import { startHerald, type TestHerald } from './support/start-herald.js'
+import { exposeGc } from '../helpers/expose-gc.js'
 
-// node:test runs each file in its own process, so exposing gc here affects only this file.
-setFlagsFromString('--expose-gc')
-const gc = runInNewContext('gc') as () => void
+const gc = exposeGc()
 
 let server: TestHerald
 before(async () => {
