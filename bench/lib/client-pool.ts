@@ -72,18 +72,28 @@ export class ClientPool {
     this.#kind = kind
   }
 
-  /** Connects `count` subscribers to `channel` on `url`, spread over enough processes; `presenceUserPrefix` signs presence. */
-  async connect(url: string, channel: string, count: number, options: { presenceUserPrefix?: string; concurrency?: number; timeoutMs?: number } = {}): Promise<ConnectResult> {
+  /**
+   * Connects `count` subscribers to `channel`, spread over enough processes; `presenceUserPrefix` signs presence.
+   * With several URLs (a cluster), every process splits its share evenly over them, so the client side (number of
+   * processes, sockets per process) is the same as for one server and only the servers differ.
+   */
+  async connect(url: string | readonly string[], channel: string, count: number, options: { presenceUserPrefix?: string; concurrency?: number; timeoutMs?: number } = {}): Promise<ConnectResult> {
+    const urls = typeof url === 'string' ? [url] : url
     // At least two processes for bigger groups, so clients can use both cores of a small machine.
     const processes = Math.max(count >= 500 ? 2 : 1, Math.ceil(count / MaxSocketsPerProcess))
     const base = this.#processes.length
     for (let i = 0; i < processes; i++) this.#processes.push(new ClientProcess(this.#kind, `${this.#kind}-clients-${base + i}`))
     const started = performance.now()
     const results = await Promise.all(
-      this.#processes.slice(base).map((p, i) => {
+      this.#processes.slice(base).map(async (p, i) => {
         const share = Math.floor(count / processes) + (i < count % processes ? 1 : 0)
         const prefix = options.presenceUserPrefix === undefined ? {} : { presenceUserPrefix: `${options.presenceUserPrefix}${base + i}-` }
-        return p.request({ type: 'connect', url, channel, count: share, concurrency: options.concurrency ?? 50, ...prefix }, 'connected', options.timeoutMs ?? 120_000)
+        const parts: Array<Extract<ClientEvent, { type: 'connected' }>> = []
+        for (const [u, target] of urls.entries()) {
+          const part = Math.floor(share / urls.length) + (u < share % urls.length ? 1 : 0)
+          parts.push(await p.request({ type: 'connect', url: target, channel, count: part, concurrency: options.concurrency ?? 50, ...prefix }, 'connected', options.timeoutMs ?? 120_000))
+        }
+        return { ok: parts.reduce((n, r) => n + r.ok, 0), failed: parts.reduce((n, r) => n + r.failed, 0), firstError: parts.find((r) => r.firstError !== undefined)?.firstError }
       }),
     )
     return {

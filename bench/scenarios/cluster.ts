@@ -54,12 +54,10 @@ export async function runCluster(ctx: ScenarioContext, options: ClusterOptions):
 async function clusterRow(ctx: ScenarioContext, rig: Rig, target: string, group: string, options: ClusterOptions): Promise<Row> {
   const { deployment, pool, publisher } = rig
   const servers = deployment.servers
-  const perServer = Math.floor(options.subscribers / servers.length)
-  for (const server of servers) {
-    const connected = await pool.connect(server.url, BenchChannel, perServer)
-    if (connected.failed > 0) throw new Error(`${connected.failed} of ${perServer} subscribers could not connect to ${server.name} (${connected.firstError})`)
-  }
-  const subscribers = perServer * servers.length
+  // The same client processes either way; in the cluster each splits its sockets evenly over the servers.
+  const subscribers = options.subscribers
+  const connected = await pool.connect(servers.map((s) => s.url), BenchChannel, subscribers)
+  if (connected.failed > 0) throw new Error(`${connected.failed} of ${subscribers} subscribers could not connect to ${servers.map((s) => s.name).join(', ')} (${connected.firstError})`)
   if (servers.length > 1) await probeCluster(rig, subscribers)
   await measureWindow({ servers, pool, publisher, subscribers, durationMs: 500 })
   const windows: Window[] = []

@@ -2,7 +2,7 @@ import type { WebSocket } from 'ws'
 import type { Subscriber } from '../../domain/realtime/subscriber.js'
 import { PusherCloseCode } from './close-codes.js'
 import { textFrame } from './text-frame.js'
-import { currentTurn, deferToEndOfTurn, type EndOfTurn } from './turn-write-batch.js'
+import { currentTurn, deferToEndOfTurn, isUnderLoad, type EndOfTurn } from './turn-write-batch.js'
 
 const OPEN = 1
 const TEXT_FRAME = { binary: false, compress: false, fin: true } as const
@@ -80,10 +80,10 @@ export class WsSubscriber implements Subscriber, EndOfTurn {
       return
     }
     // The first frame of a turn leaves at once, so a lone event gets no added latency. From the second
-    // one, the socket is corked until the end of the turn and the rest leave together in one syscall.
-    // Corked bytes still count in bufferedAmount, so the bound above holds while corked.
+    // one (from the first under load), the socket is corked and the rest leave together in one syscall
+    // (turn-write-batch.ts). Corked bytes still count in bufferedAmount, so the bound above holds while corked.
     const turn = currentTurn()
-    if (turn === this.#lastSendTurn && !this.#corked && this.#transport !== undefined) {
+    if ((turn === this.#lastSendTurn || isUnderLoad()) && !this.#corked && this.#transport !== undefined) {
       this.#corked = true
       this.#transport.cork()
       deferToEndOfTurn(this)

@@ -3,7 +3,14 @@ import { test } from 'node:test'
 import { setImmediate as endOfTurn } from 'node:timers/promises'
 import type { WebSocket } from 'ws'
 import { textFrame } from '../../../src/http/websocket/text-frame.js'
+import { isUnderLoad } from '../../../src/http/websocket/turn-write-batch.js'
 import { WsSubscriber } from '../../../src/http/websocket/ws-subscriber.js'
+
+/** Waits until the process counts as idle again: no hold pending and a turn passed without released frames. */
+async function idle(): Promise<void> {
+  await endOfTurn()
+  while (isUnderLoad()) await endOfTurn()
+}
 
 /** Just the part of a `ws` socket WsSubscriber touches, recording what it is asked to do. */
 function socketFake(bufferedAmount = 0) {
@@ -72,7 +79,7 @@ test('any send past the buffered bound closes with 4100 instead of queueing (rep
 })
 
 test('the first frame of a turn is written at once; later ones in the same turn are corked until the turn ends', async () => {
-  await endOfTurn()
+  await idle()
   const a = socketFake()
   const subscriber = new WsSubscriber('1.1', a.ws, 1000, a.transport)
   subscriber.send('{"event":"one"}')
@@ -82,12 +89,38 @@ test('the first frame of a turn is written at once; later ones in the same turn 
   assert.deepEqual(a.log, ['send@0', 'cork', 'send@1', 'send@1'])
   await endOfTurn()
   assert.deepEqual(a.log, ['send@0', 'cork', 'send@1', 'send@1', 'uncork'])
+  await idle()
   subscriber.send('{"event":"next turn"}')
-  assert.equal(a.log.at(-1), 'send@0', 'a new turn starts uncorked')
+  assert.equal(a.log.at(-1), 'send@0', 'once the loop was idle, a new turn starts uncorked')
+})
+
+test('under load (a turn that starts before the loop went idle after a release) sockets cork from their first frame and are released after a short hold', async () => {
+  await idle()
+  const a = socketFake()
+  const b = socketFake()
+  const one = new WsSubscriber('1.1', a.ws, 1000, a.transport)
+  const two = new WsSubscriber('2.2', b.ws, 1000, b.transport)
+  one.send('{"event":"one"}')
+  one.send('{"event":"two"}')
+  await endOfTurn()
+  assert.deepEqual(a.log, ['send@0', 'cork', 'send@1', 'uncork'])
+  assert.equal(isUnderLoad(), true, 'a release makes the next turn one under load')
+  one.send('{"event":"three"}')
+  two.send('{"event":"first on this socket"}')
+  assert.deepEqual(a.log.slice(4), ['cork', 'send@1'], 'corked from its first frame')
+  assert.deepEqual(b.log, ['cork', 'send@1'])
+  await endOfTurn()
+  await endOfTurn()
+  assert.equal(a.transport.depth, 1, 'held past the end of the turn that corked it')
+  one.send('{"event":"four"}')
+  assert.equal(a.log.at(-1), 'send@1', 'a later turn during the hold joins the same release')
+  await idle()
+  assert.deepEqual(a.log.slice(4), ['cork', 'send@1', 'send@1', 'uncork'])
+  assert.deepEqual(b.log, ['cork', 'send@1', 'uncork'])
 })
 
 test('closing a corked socket uncorks it first, so its frames leave before the close frame', async () => {
-  await endOfTurn()
+  await idle()
   const a = socketFake()
   const subscriber = new WsSubscriber('1.1', a.ws, 1000, a.transport)
   subscriber.send('{"event":"one"}')
@@ -99,7 +132,7 @@ test('closing a corked socket uncorks it first, so its frames leave before the c
 })
 
 test('a socket terminated while corked is not touched at the end of the turn', async () => {
-  await endOfTurn()
+  await idle()
   const a = socketFake()
   const subscriber = new WsSubscriber('1.1', a.ws, 1000, a.transport)
   subscriber.send('{"event":"one"}')
@@ -110,7 +143,7 @@ test('a socket terminated while corked is not touched at the end of the turn', a
 })
 
 test('with its TCP socket, a subscriber writes one complete text frame, built once for every socket', async () => {
-  await endOfTurn()
+  await idle()
   const a = socketFake()
   const b = socketFake()
   const frame = '{"event":"e","channel":"c","data":"é"}'
