@@ -7,9 +7,9 @@ import { spawnTracked, tsNodeArgs, type TrackedProcess } from './processes.js'
 import { startRedis, waitForPort, type PrivateRedis } from './redis.js'
 
 /** The servers a scenario can run against. */
-export const TargetNames = ['herald', 'ws-baseline', 'ws-baseline-prefr', 'socketio', 'socketio-redis', 'ws-baseline-batch', 'herald-prefr-proto', 'herald-batch-proto', 'herald-adaptive-proto'] as const
+export const TargetNames = ['herald', 'ws-baseline', 'ws-baseline-prefr', 'socketio', 'socketio-redis', 'ws-baseline-batch'] as const
 
-/** What runs when --targets is not given (ws-baseline-batch and the herald-*-proto prototypes are opt-in). */
+/** What runs when --targets is not given (ws-baseline-batch is opt-in). */
 export const DefaultTargets: TargetName[] = ['herald', 'ws-baseline', 'ws-baseline-prefr', 'socketio', 'socketio-redis']
 export type TargetName = (typeof TargetNames)[number]
 
@@ -41,16 +41,8 @@ const heraldSpec: TargetSpec = {
   clusterEnv: (url) => ({ BROADCAST_CONNECTION: 'redis', REDIS_URL: url }),
 }
 
-/** Herald with bench/servers/herald-send-patch.ts preloaded: a measured prototype of a hot-path change. */
-function heraldPrototype(mode: 'frame' | 'batch' | 'adaptive'): TargetSpec {
-  return { ...heraldSpec, env: { ...heraldSpec.env, BENCH_HERALD_PATCH: mode }, preload: [fileURLToPath(new URL('../servers/herald-send-patch.ts', import.meta.url))] }
-}
-
 const specs: Record<TargetName, TargetSpec> = {
   herald: heraldSpec,
-  'herald-prefr-proto': heraldPrototype('frame'),
-  'herald-batch-proto': heraldPrototype('batch'),
-  'herald-adaptive-proto': heraldPrototype('adaptive'),
   'ws-baseline': { client: 'pusher', script: fileURLToPath(new URL('../servers/ws-baseline.ts', import.meta.url)), args: [], env: {} },
   'ws-baseline-prefr': { client: 'pusher', script: fileURLToPath(new URL('../servers/ws-baseline.ts', import.meta.url)), args: [], env: { BENCH_PREFRAMED: '1' } },
   'ws-baseline-batch': { client: 'pusher', script: fileURLToPath(new URL('../servers/ws-baseline.ts', import.meta.url)), args: [], env: { BENCH_BATCH: '1' } },

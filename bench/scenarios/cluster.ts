@@ -40,7 +40,7 @@ export async function runCluster(ctx: ScenarioContext, options: ClusterOptions):
   return {
     id: 'cluster',
     title: 'Cluster',
-    description: `${options.subscribers} subscribers on one channel, split evenly over the servers; publishes alternate between the servers; otherwise as fan-out (${options.seconds} s per run). µs/delivery sums the CPU of every server process (not Redis).`,
+    description: `${options.subscribers} subscribers on one channel, split evenly over the servers by the same client processes; publishes alternate between the servers; otherwise as fan-out (${options.seconds} s per run). µs/delivery sums the CPU of every server process (not Redis).`,
     columns: [
       { key: 'deliveriesPerSec', title: 'deliveries/s', digits: 0, ratio: true },
       { key: 'cpuPerDelivery', title: 'server CPU µs/delivery', digits: 2, ratio: true },
