@@ -6,9 +6,12 @@
  * The rules, from lightest load to heaviest:
  * - A socket's first frame in a turn is written at once, so a lone event on an idle server gets no added latency.
  * - A socket's second frame in the same turn corks it: the rest of that turn's frames leave in one `writev`.
- * - Under load, that is when a turn starts right after a turn that released corked frames (the loop never went
- *   idle), every socket is corked from its first frame and the release waits up to {@link LoadedHoldMs} so the
- *   next turns' frames join the same syscall. A lone event never waits: the loop was idle before it.
+ * - A release in which some socket let go of more than one frame was worth it. A turn that starts right after
+ *   such a release (the loop never went idle in between) counts as under load: every socket is corked from its
+ *   first frame and the release waits up to {@link LoadedHoldMs}, so the frames of the next turns leave in the same
+ *   syscall. That is what coalesces events arriving one per turn back to back (a cluster server reading Redis).
+ *   A hold that gathered one frame per socket ends the load: two events that happen to arrive together on a
+ *   lightly loaded server cost at most one held event, not a chain of them.
  * Every corked socket is released by one shared `setImmediate` or timer: no timer or closure per socket.
  */
 
@@ -29,7 +32,9 @@ export const LoadedHoldMs = 2
 let turn = 1
 let scheduled = false
 let corked: EndOfTurn[] = []
-/** Frames were released by the previous turn and the loop has not been idle since. */
+/** Since the last release, some socket got a frame while it already held one. */
+let gathered = false
+/** The last release let go of gathered frames and the loop has not been idle since. */
 let loaded = false
 let turnStartedLoaded = false
 let hold: NodeJS.Timeout | undefined
@@ -48,9 +53,11 @@ function release(): void {
     hold = undefined
   }
   const due = corked
+  const worthIt = gathered
   corked = []
+  gathered = false
   for (const item of due) item.endTurn()
-  if (due.length > 0 && !loaded) {
+  if (worthIt && !loaded) {
     loaded = true
     // Runs in the next iteration's check phase: a turn whose I/O arrives before it is a turn under load.
     setImmediate(settle)
@@ -77,6 +84,11 @@ export function currentTurn(): number {
 /** True when sockets should cork from their first frame: the process is under load (see the module comment). */
 export function isUnderLoad(): boolean {
   return loaded || hold !== undefined
+}
+
+/** Notes that a socket got a frame while it held (or was about to hold) another: the release is worth it. */
+export function noteGathered(): void {
+  gathered = true
 }
 
 /** Calls `item.endTurn()` once this turn is over, or after the hold under load (the same release for every socket). */

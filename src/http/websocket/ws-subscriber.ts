@@ -2,7 +2,7 @@ import type { WebSocket } from 'ws'
 import type { Subscriber } from '../../domain/realtime/subscriber.js'
 import { PusherCloseCode } from './close-codes.js'
 import { textFrame } from './text-frame.js'
-import { currentTurn, deferToEndOfTurn, isUnderLoad, type EndOfTurn } from './turn-write-batch.js'
+import { currentTurn, deferToEndOfTurn, isUnderLoad, noteGathered, type EndOfTurn } from './turn-write-batch.js'
 
 const OPEN = 1
 const TEXT_FRAME = { binary: false, compress: false, fin: true } as const
@@ -83,7 +83,9 @@ export class WsSubscriber implements Subscriber, EndOfTurn {
     // one (from the first under load), the socket is corked and the rest leave together in one syscall
     // (turn-write-batch.ts). Corked bytes still count in bufferedAmount, so the bound above holds while corked.
     const turn = currentTurn()
-    if ((turn === this.#lastSendTurn || isUnderLoad()) && !this.#corked && this.#transport !== undefined) {
+    const again = turn === this.#lastSendTurn
+    if (this.#corked || again) noteGathered()
+    if ((again || isUnderLoad()) && !this.#corked && this.#transport !== undefined) {
       this.#corked = true
       this.#transport.cork()
       deferToEndOfTurn(this)
