@@ -15,6 +15,8 @@ export type DenialReason =
   | 'denied'
   /** The matching rule threw or rejected; the error is kept in `error`. */
   | 'callback-threw'
+  /** The matching rule's promise did not settle within `ruleTimeoutMs`. */
+  | 'callback-timeout'
   /** A presence rule returned something other than usable member info, or the user id is missing. */
   | 'invalid-member'
   /** User authentication (`pusher:signin`) could not determine a usable user id. */

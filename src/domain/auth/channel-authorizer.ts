@@ -32,7 +32,14 @@ export interface ChannelAuthorizerOptions<User> {
   readonly encryptionMasterKey?: string | null
   /** The user's id for presence members and sign-in. @default (user) => user.id */
   readonly userId?: UserIdResolver<User>
+  /**
+   * How long an async rule may take before the subscription is denied with `callback-timeout`, so a rule
+   * stuck on a dead database answers the client instead of holding its auth request open. @default 10000
+   */
+  readonly ruleTimeoutMs?: number
 }
+
+const DEFAULT_RULE_TIMEOUT_MS = 10_000
 
 interface Rule<User> {
   readonly pattern: ChannelPattern
@@ -55,10 +62,16 @@ const MASTER_KEY_BYTES = 32
 export class ChannelAuthorizer<User = unknown> {
   readonly #rules: Rule<User>[] = []
   readonly #userId: UserIdResolver<User>
+  readonly #ruleTimeoutMs: number
   #credentials: AuthorizerCredentials | undefined
 
   constructor(options: ChannelAuthorizerOptions<User> = {}) {
     this.#userId = options.userId ?? defaultUserId
+    const timeout = options.ruleTimeoutMs ?? DEFAULT_RULE_TIMEOUT_MS
+    if (!Number.isInteger(timeout) || timeout <= 0) {
+      throw new InvalidConfigError([{ path: 'ruleTimeoutMs', message: `must be a positive integer of milliseconds (got ${describe(timeout)})` }])
+    }
+    this.#ruleTimeoutMs = timeout
     if (options.key !== undefined || options.secret !== undefined) {
       this.setCredentials({ key: options.key ?? '', secret: options.secret ?? '', encryptionMasterKey: options.encryptionMasterKey })
     } else if (options.encryptionMasterKey !== undefined && options.encryptionMasterKey !== null) {
@@ -120,12 +133,13 @@ export class ChannelAuthorizer<User = unknown> {
     if (found === undefined) return deny('no-matching-rule', `no channel rule matches ${JSON.stringify(channelName)}`)
     const where = `rule '${found.rule.pattern.source}' for ${JSON.stringify(channelName)}`
 
-    let result: ChannelRuleResult
+    let result: ChannelRuleResult | typeof TIMED_OUT
     try {
-      result = await found.rule.decide(user, found.params)
+      result = await settleWithin(found.rule.decide(user, found.params), this.#ruleTimeoutMs)
     } catch (error) {
       return deny('callback-threw', `${where} threw: ${error instanceof Error ? error.message : describe(error)}`, error)
     }
+    if (result === TIMED_OUT) return deny('callback-timeout', `${where} did not settle within ${this.#ruleTimeoutMs} ms (ruleTimeoutMs)`)
     if (result === false || result === null || result === undefined) return deny('denied', `${where} refused the user`)
 
     if (channelKindOf(channelName) === 'presence') {
@@ -187,6 +201,22 @@ export class ChannelAuthorizer<User = unknown> {
       return deny('invalid-member', `${where}: cannot build presence member info: ${error instanceof Error ? error.message : describe(error)}`, error)
     }
     return { allowed: true, payload: { auth: signChannelAuth(credentials, socketId, channelName, channelData), channel_data: channelData } }
+  }
+}
+
+const TIMED_OUT: unique symbol = Symbol('timed out')
+
+/** The rule's answer, or TIMED_OUT once `ms` passed; a synchronous answer needs no timer. */
+async function settleWithin(answer: ChannelRuleResult | PromiseLike<ChannelRuleResult>, ms: number): Promise<ChannelRuleResult | typeof TIMED_OUT> {
+  if (answer === null || typeof answer !== 'object' || typeof (answer as PromiseLike<unknown>).then !== 'function') return answer as ChannelRuleResult
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const late = new Promise<typeof TIMED_OUT>((resolve) => {
+    timer = setTimeout(resolve, ms, TIMED_OUT)
+  })
+  try {
+    return await Promise.race([answer as PromiseLike<ChannelRuleResult>, late])
+  } finally {
+    clearTimeout(timer)
   }
 }
 

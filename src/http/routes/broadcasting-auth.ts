@@ -76,8 +76,8 @@ export const broadcastingAuthRoutes: FastifyPluginAsync<BroadcastingAuthOptions>
     const channel = channelNameField(request.body)
     const result = await options.authorizer.authorize(user, channel, socketId)
     if (result.allowed) return result.payload
-    // A denial is an expected answer (info); a rule that threw is the app's bug and keeps its error (warn).
-    logger[result.error === undefined ? 'info' : 'warn'](
+    // A denial is an expected answer (info); a rule that threw or hung is the app's problem (warn).
+    logger[result.error === undefined && result.reason !== 'callback-timeout' ? 'info' : 'warn'](
       { reason: result.reason, channel, socketId, ...(result.error === undefined ? {} : { err: result.error }) },
       `channel authorization denied: ${result.message}`,
     )

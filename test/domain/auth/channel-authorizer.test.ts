@@ -140,6 +140,21 @@ describe('ChannelAuthorizer rules', () => {
     }
   })
 
+  it('a rule that never settles is denied with callback-timeout after ruleTimeoutMs; a slower rule within it still grants', async () => {
+    const a = new ChannelAuthorizer<User>({ key, secret, ruleTimeoutMs: 50 })
+      .channel('stuck.{id}', () => new Promise<boolean>(() => {}))
+      .channel('slow.{id}', () => new Promise<boolean>((resolve) => setTimeout(resolve, 5, true)))
+    const d = denied(await a.authorize(ann, 'private-stuck.1', socketId), 'callback-timeout')
+    assert.match(d.message, /rule 'stuck\.\{id\}' for "private-stuck\.1" did not settle within 50 ms/)
+    assert.equal((await a.authorize(ann, 'private-slow.1', socketId)).allowed, true)
+  })
+
+  it('ruleTimeoutMs must be a positive integer', () => {
+    for (const bad of [0, -1, 1.5, Number.NaN]) {
+      assert.throws(() => new ChannelAuthorizer<User>({ key, secret, ruleTimeoutMs: bad }), (err: unknown) => HeraldError.is(err) && err.code === HeraldErrorCode.InvalidConfig && /ruleTimeoutMs/.test(err.message))
+    }
+  })
+
   it('a presence callback returning true is a clear invalid-member denial', async () => {
     const a = new ChannelAuthorizer<User>({ key, secret }).channel('chat.{id}', () => true)
     const d = denied(await a.authorize(ann, 'presence-chat.1', socketId), 'invalid-member')

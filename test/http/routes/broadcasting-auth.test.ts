@@ -67,7 +67,8 @@ async function post(url: string, body: Record<string, string> | string, options:
 
 describe('/broadcasting/auth and /broadcasting/user-auth', () => {
   const logger = new RecordingLogger()
-  const authorizer = new ChannelAuthorizer<User>(credentials)
+  const authorizer = new ChannelAuthorizer<User>({ ...credentials, ruleTimeoutMs: 100 })
+    .channel('stuck.{x}', () => new Promise<boolean>(() => {}))
     .channel('orders.{orderId}', (user, { orderId }) => user.id === 1 && orderId === '42')
     .channel('chat.{room}', (user) => ({ id: user.id, name: user.name }))
     .channel('secret.{x}', () => true)
@@ -126,6 +127,7 @@ describe('/broadcasting/auth and /broadcasting/user-auth', () => {
       ['token-ann', 'private-unknown.1', 'no-matching-rule'],
       ['token-ann', 'public-news', 'invalid-channel'],
       ['token-ann', 'private-broken.1', 'callback-threw'],
+      ['token-ann', 'private-stuck.1', 'callback-timeout'],
     ]
     for (const [token, channel, reason] of cases) {
       const response = await post(`${base}/broadcasting/auth`, { socket_id: '1.2', channel_name: channel }, { token })
@@ -136,6 +138,7 @@ describe('/broadcasting/auth and /broadcasting/user-auth', () => {
     const thrown = logger.lines.find((line) => line.level === 'warn' && (line.obj as { reason?: string }).reason === 'callback-threw')
     assert.ok(thrown, 'a rule that threw is logged at warn')
     assert.equal(((thrown.obj as { err?: Error }).err as Error).message, 'rule bug')
+    assert.ok(logger.lines.some((line) => line.level === 'warn' && (line.obj as { reason?: string }).reason === 'callback-timeout'), 'a rule that hung is logged at warn')
   })
 
   test('missing or malformed fields are 400 naming the field', async () => {
