@@ -23,6 +23,7 @@ export const ENV_TABLE = [
   { env: 'BROADCAST_APP_KEY', path: ['apps', '0', 'key'] },
   { env: 'BROADCAST_APP_SECRET', path: ['apps', '0', 'secret'] },
   { env: 'BROADCAST_APP_CLIENT_EVENTS', path: ['apps', '0', 'clientEvents'] },
+  { env: 'BROADCAST_APP_MAX_CONNECTIONS', path: ['apps', '0', 'maxConnections'] },
   { env: 'HOST', path: ['server', 'host'] },
   { env: 'PORT', path: ['server', 'port'] },
 ] as const

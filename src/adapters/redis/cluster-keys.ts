@@ -34,6 +34,11 @@ export class ClusterKeys {
     return `${this.#base}server:${serverId}:channels`
   }
 
+  /** HASH app id → that server's open connections, rewritten every heartbeat and expiring with it. */
+  connections(serverId: string): string {
+    return `${this.#base}server:${serverId}:connections`
+  }
+
   /** SET of that server's presence subscriptions, each a {@link PresenceEntry} as JSON. */
   presenceEntries(serverId: string): string {
     return `${this.#base}server:${serverId}:presence`

@@ -4,6 +4,7 @@ import { nullLogger, type LoggerPort } from '../../domain/ports/logger-port.js'
 import type { ClusterStatePort } from '../../domain/realtime/cluster-state-port.js'
 import type { PresenceMember } from '../../domain/realtime/local-realtime-hub.js'
 import type { ChannelInfo, PublishRequest, RealtimeHubPort } from '../../domain/realtime/realtime-hub-port.js'
+import { ClusterConnectionCounts } from './cluster-connection-counts.js'
 import { ClusterKeys } from './cluster-keys.js'
 import { ClusterOccupancy } from './cluster-occupancy.js'
 import { ClusterPresenceStore } from './cluster-presence-store.js'
@@ -47,8 +48,12 @@ interface Started {
   readonly bus: ClusterSubscriptionBus
   readonly presence: ClusterPresenceStore
   readonly occupancy: ClusterOccupancy
+  readonly connections: ClusterConnectionCounts
   readonly timer: NodeJS.Timeout
 }
+
+/** The local hub as the cluster needs it: a publisher, and (optionally) its connection counts per app. */
+export type ClusterLocalHub = RealtimeHubPort & { connectionCounts?(): ReadonlyMap<string, number> }
 
 /** Longest `start()` waits for Redis before serving without it (it keeps trying in the background). */
 const START_WAIT_MS = 3000
@@ -76,7 +81,7 @@ export class RedisClusterHub implements RealtimeHubPort, ClusterStatePort {
   readonly #serverTtlMs: number
   readonly #logger: LoggerPort
   readonly #keys: ClusterKeys
-  #local: RealtimeHubPort | undefined
+  #local: ClusterLocalHub | undefined
   #started: Started | undefined
   #closed = false
   #beating = false
@@ -118,7 +123,7 @@ export class RedisClusterHub implements RealtimeHubPort, ClusterStatePort {
    * Connects, subscribes and registers this server. Waits at most `timeoutMs` (and 3 s) for Redis: a server
    * may start while Redis is down and joins the cluster by itself once Redis is reachable.
    */
-  async start(local: RealtimeHubPort): Promise<void> {
+  async start(local: ClusterLocalHub): Promise<void> {
     if (this.#started !== undefined) throw new Error('RedisClusterHub.start() was already called')
     this.#local = local
     const store = await createRedisClient(this.#options, { name: 'store', offlineQueue: false }, this.#logger)
@@ -144,9 +149,10 @@ export class RedisClusterHub implements RealtimeHubPort, ClusterStatePort {
       announceLocally: (appId, channel, event, data, except) => this.#publishLocally({ appId, channels: [channel], event, data, exceptSocketId: except }),
     })
     const occupancy = new ClusterOccupancy(store, this.#keys, this.#serverId)
+    const connections = new ClusterConnectionCounts(store, this.#keys, this.#serverId, this.#serverTtlMs)
     const timer = setInterval(() => void this.#beat(), this.#heartbeatMs)
     timer.unref()
-    this.#started = { store, bus, presence, occupancy, timer }
+    this.#started = { store, bus, presence, occupancy, connections, timer }
     store.on('ready', () => {
       // Back after an outage (or first connect): the shared state may be stale or empty; repair now.
       this.#reconcileWanted = true
@@ -269,6 +275,10 @@ export class RedisClusterHub implements RealtimeHubPort, ClusterStatePort {
     if (!s.presence.hasLocal(appId, channel)) this.#told.delete(rosterKey(appId, channel))
   }
 
+  connectionsElsewhere(appId: string): number {
+    return this.#started?.connections.elsewhere(appId) ?? 0
+  }
+
   /**
    * Leaves the cluster: this server's remaining presence members are removed (with
    * `member_removed` to the other servers), its registration deleted, its connections quit.
@@ -293,6 +303,8 @@ export class RedisClusterHub implements RealtimeHubPort, ClusterStatePort {
   /** Heartbeat: refresh this server's registration, repair shared state when needed, reap dead servers. */
   async #beat(): Promise<void> {
     const s = this.#started
+    // Without Redis the other servers' connections are unknown: maxConnections counts this process only.
+    if (s !== undefined && s.store.status !== 'ready') s.connections.clear()
     if (s === undefined || this.#closed || this.#beating || s.store.status !== 'ready') return
     this.#beating = true
     try {
@@ -309,6 +321,7 @@ export class RedisClusterHub implements RealtimeHubPort, ClusterStatePort {
         this.#logger.debug({ serverId: this.#serverId }, 'herald cluster: shared state reconciled')
       }
       await this.#reapDeadServers(s)
+      await s.connections.share(this.#local?.connectionCounts?.() ?? new Map(), await s.store.smembers(this.#keys.servers))
       if (this.#resyncAt !== undefined && Date.now() >= this.#resyncAt) {
         this.#resyncAt = undefined
         if (!(await this.#resyncRosters(s, true))) this.#resyncAt = Date.now()
@@ -344,6 +357,7 @@ export class RedisClusterHub implements RealtimeHubPort, ClusterStatePort {
     if (s === undefined) return 0
     const members = await s.presence.reap(serverId)
     await s.store.del(this.#keys.channelCounts(serverId))
+    await s.connections.remove(serverId)
     await s.store.del(this.#keys.alive(serverId))
     await s.store.srem(this.#keys.servers, serverId)
     return members

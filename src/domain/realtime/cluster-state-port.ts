@@ -18,4 +18,9 @@ export interface ClusterStatePort {
   subscribed(appId: string, channel: string, socketId: string, member?: PresenceMember): Promise<string> | undefined
   /** A local connection left a channel (unsubscribe or close); `userId` on presence channels. */
   unsubscribed(appId: string, channel: string, socketId: string, userId?: string): void
+  /**
+   * Connections of `appId` on the other live servers, as last shared (at most a heartbeat old), so an app's
+   * `maxConnections` holds for the whole cluster. Optional: without it the limit counts this process only.
+   */
+  connectionsElsewhere?(appId: string): number
 }

@@ -96,10 +96,13 @@ export class LocalRealtimeHub implements RealtimeHubPort {
     this.#cluster = options.clusterState
   }
 
-  /** Counts a new connection; false (and not counted) when `max` connections are already open. */
+  /**
+   * Counts a new connection; false (and not counted) when `max` connections are already open, here and (in a
+   * cluster) on the other servers.
+   */
   openConnection(appId: string, max: number | null): boolean {
     const open = this.#connections.get(appId) ?? 0
-    if (max !== null && open >= max) return false
+    if (max !== null && open + (this.#cluster?.connectionsElsewhere?.(appId) ?? 0) >= max) return false
     this.#connections.set(appId, open + 1)
     return true
   }
@@ -114,6 +117,11 @@ export class LocalRealtimeHub implements RealtimeHubPort {
   /** Live connections of an app. */
   connectionCount(appId: string): number {
     return this.#connections.get(appId) ?? 0
+  }
+
+  /** Live connections per app (apps with none are absent); what a cluster shares with the other servers. */
+  connectionCounts(): ReadonlyMap<string, number> {
+    return this.#connections
   }
 
   /**

@@ -76,3 +76,16 @@ test('leaving before the roster arrives is reported and leaves nothing behind', 
   assert.deepEqual(cluster.calls, ['+presence-room:2.2:u2', '-presence-room:2.2:u2'])
   assert.deepEqual(hub.stats(), { apps: 0, rosters: 0, users: 0, cached: 0 })
 })
+
+test("maxConnections counts the other servers' connections the cluster reports, per app", () => {
+  const elsewhere = new Map([['app', 2]])
+  const cluster = Object.assign(new ClusterStateFake(), { connectionsElsewhere: (appId: string) => elsewhere.get(appId) ?? 0 })
+  const hub = new LocalRealtimeHub({ clusterState: cluster })
+  assert.equal(hub.openConnection('app', 3), true, '2 elsewhere + 0 here is under 3')
+  assert.equal(hub.openConnection('app', 3), false, '2 elsewhere + 1 here is the limit')
+  assert.equal(hub.openConnection('other', 1), true, 'other apps are counted apart')
+  elsewhere.set('app', 0)
+  assert.equal(hub.openConnection('app', 3), true, 'a server that lost its connections frees the room')
+  assert.deepEqual([...hub.connectionCounts()], [['app', 2], ['other', 1]], 'what this server shares with the others')
+  assert.equal(hub.openConnection('app', null), true, 'no limit, nothing to count against')
+})
