@@ -26,6 +26,7 @@ export const ENV_TABLE = [
   { env: 'BROADCAST_APP_MAX_CONNECTIONS', path: ['apps', '0', 'maxConnections'] },
   { env: 'HOST', path: ['server', 'host'] },
   { env: 'PORT', path: ['server', 'port'] },
+  { env: 'HERALD_METRICS', path: ['server', 'metrics'] },
 ] as const
 
 /** One row of {@link ENV_TABLE}. */

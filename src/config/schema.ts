@@ -80,6 +80,7 @@ export const ServerSchema = Type.Object(
   {
     host: Type.String({ minLength: 1, default: '0.0.0.0', description: "Interface to listen on (HOST). @default '0.0.0.0'" }),
     port: Type.Integer({ minimum: 0, maximum: 65535, default: 6001, description: 'Port to listen on (PORT). @default 6001' }),
+    metrics: Type.Boolean({ default: false, description: 'Serve Prometheus metrics at GET /metrics (HERALD_METRICS); keep that path internal. @default false' }),
   },
   { additionalProperties: false },
 )

@@ -15,6 +15,7 @@ import type { HeraldFacade } from './fastify-types.js'
 import { parsePluginOptions, type HeraldPluginOptions, type ResolvedPluginOptions } from './plugin-options.js'
 import { broadcastingAuthRoutes } from './routes/broadcasting-auth.js'
 import { pusherApiRoutes } from './routes/pusher-api/index.js'
+import { metricsRoute } from './routes/metrics.js'
 import { upRoute } from './routes/up.js'
 import { settleWithin } from './settle-within.js'
 import { StaticAppLookup } from './static-app-lookup.js'
@@ -122,6 +123,7 @@ const heraldPlugin: FastifyPluginAsync<HeraldPluginOptions> = async (fastify, op
   const maxPayload = Math.max(MIN_WS_MAX_PAYLOAD, ...apps.all().map((a) => a.maxMessageSize * 2))
   await registerWebSocket(fastify, prefix, handler, maxPayload)
   await fastify.register(upRoute, { prefix, health: created.health })
+  if (config.server.metrics) await fastify.register(metricsRoute, { prefix, stats: () => created.local.metrics(), health: created.health })
   // With an `ably` default connection, @ably/laravel-echo's requests get Ably tokens (Laravel's behaviour).
   const ably = ablyAuthOptionsFor(config, herald.broadcasting.defaultConnection)
   await fastify.register(broadcastingAuthRoutes, { prefix: prefix + opts.authPrefix, authorizer: herald.channels, authenticate: opts.authenticate, logger, ...(ably === undefined ? {} : { ably }) })

@@ -26,7 +26,7 @@ describe('maxConnections across two herald serve processes (BROADCAST_APP_MAX_CO
 
   before(async () => {
     redis = await startRedis()
-    servers = await Promise.all([0, 1].map(() => spawnHerald(redis.url, { REDIS_PREFIX: PREFIX, BROADCAST_APP_MAX_CONNECTIONS: '2' })))
+    servers = await Promise.all([0, 1].map(() => spawnHerald(redis.url, { REDIS_PREFIX: PREFIX, BROADCAST_APP_MAX_CONNECTIONS: '2', HERALD_METRICS: 'true' })))
   })
   after(async () => {
     for (const c of clients) c.close()
@@ -70,5 +70,11 @@ describe('maxConnections across two herald serve processes (BROADCAST_APP_MAX_CO
     assert.ok(admitted.socketId)
     first.send({ event: 'pusher:ping' })
     await first.next((f) => f.event === 'pusher:pong', 'the first connection is unaffected throughout')
+  })
+
+  test("each server's /metrics reports its own connections and that its Redis link is up", async () => {
+    const text = await (await fetch(`http://127.0.0.1:${servers[0]!.port}/metrics`)).text()
+    assert.match(text, /^herald_cluster_redis_up 1$/m)
+    assert.match(text, /^herald_connections\{app="app-id"\} [1-9]\d*$/m)
   })
 })

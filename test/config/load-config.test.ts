@@ -42,7 +42,7 @@ describe('loadConfig', () => {
         maxPresenceMemberSize: 1024,
       },
     ])
-    assert.deepEqual(config.server, { host: '0.0.0.0', port: 6001 })
+    assert.deepEqual(config.server, { host: '0.0.0.0', port: 6001, metrics: false })
     // Compile-time: a loaded app is the domain's HeraldApp, so the server uses config apps as they are.
     const app: HeraldApp | undefined = config.apps[0]
     assert.equal(app?.id, 'app-id')
@@ -104,6 +104,8 @@ describe('loadConfig', () => {
         BROADCAST_APP_CLIENT_EVENTS: 'false',
         PORT: '7000',
         HOST: '127.0.0.1',
+        HERALD_METRICS: 'true',
+        BROADCAST_APP_MAX_CONNECTIONS: '500',
       },
     )
     assert.equal(config.default, 'pusher')
@@ -119,7 +121,8 @@ describe('loadConfig', () => {
       maxPayloadSize: 10240,
     })
     assert.equal(config.apps[0]?.clientEvents, false)
-    assert.deepEqual(config.server, { host: '127.0.0.1', port: 7000 })
+    assert.equal(config.apps[0]?.maxConnections, 500)
+    assert.deepEqual(config.server, { host: '127.0.0.1', port: 7000, metrics: true })
     assert.deepEqual(problems({ server: { port: '7000' } }), ["server.port: expected integer (got '7000')"])
   })
 

@@ -25,6 +25,17 @@ export class ChannelSubscriptions {
     return true
   }
 
+  /** Per app: occupied channels and subscriptions (walks the channels, so for metrics, not the hot path). */
+  countsByApp(): Map<string, { channels: number; subscriptions: number }> {
+    const counts = new Map<string, { channels: number; subscriptions: number }>()
+    for (const [appId, channels] of this.#apps) {
+      let subscriptions = 0
+      for (const set of channels.values()) subscriptions += set.size
+      counts.set(appId, { channels: channels.size, subscriptions })
+    }
+    return counts
+  }
+
   /** Removes `subscriber` from `channel`; false when it was not there. */
   remove(appId: string, channel: string, subscriber: Subscriber): boolean {
     const channels = this.#apps.get(appId)

@@ -1,5 +1,6 @@
 import { ChannelSubscriptions } from './channel-subscriptions.js'
 import type { ClusterStatePort } from './cluster-state-port.js'
+import type { AppStats, HubStats } from './hub-stats.js'
 import { PresenceRoster } from './presence-roster.js'
 import type { ChannelInfo, PublishRequest, RealtimeHubPort } from './realtime-hub-port.js'
 import type { Subscriber } from './subscriber.js'
@@ -86,6 +87,9 @@ export class LocalRealtimeHub implements RealtimeHubPort {
   readonly #cluster: ClusterStatePort | undefined
   /** In a cluster: presence subscriptions waiting for their roster (subscriber → app/channel keys). */
   readonly #pendingPresence = new Map<Subscriber, Set<string>>()
+  #eventsPublished = 0
+  #framesDelivered = 0
+  #slowConsumersClosed = 0
 
   constructor(options: LocalRealtimeHubOptions = {}) {
     this.#maxBuffered = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES
@@ -117,6 +121,17 @@ export class LocalRealtimeHub implements RealtimeHubPort {
   /** Live connections of an app. */
   connectionCount(appId: string): number {
     return this.#connections.get(appId) ?? 0
+  }
+
+  /** This server's connections, channels and subscriptions per app, and its lifetime delivery counters. */
+  metrics(): HubStats {
+    const apps = new Map<string, AppStats>()
+    const channels = this.#subscriptions.countsByApp()
+    for (const appId of new Set([...this.#connections.keys(), ...channels.keys()])) {
+      const c = channels.get(appId)
+      apps.set(appId, { connections: this.#connections.get(appId) ?? 0, channels: c?.channels ?? 0, subscriptions: c?.subscriptions ?? 0 })
+    }
+    return { apps, eventsPublished: this.#eventsPublished, framesDelivered: this.#framesDelivered, slowConsumersClosed: this.#slowConsumersClosed }
   }
 
   /** Live connections per app (apps with none are absent); what a cluster shares with the other servers. */
@@ -295,14 +310,22 @@ export class LocalRealtimeHub implements RealtimeHubPort {
   }
 
   #fanOut(appId: string, channel: string, frame: string, exceptSocketId: string | undefined): void {
+    this.#eventsPublished++
     const subscribers = this.#subscriptions.subscribersOf(appId, channel)
     if (subscribers === undefined) return
+    let sent = 0
     for (const s of subscribers) {
       if (s.socketId === exceptSocketId) continue
       // A consumer that cannot keep up is told to reconnect later rather than buffering without bound.
-      if (s.bufferedAmount > this.#maxBuffered) s.close(this.#slowCode, 'Over capacity: the client is not reading fast enough')
-      else s.send(frame)
+      if (s.bufferedAmount > this.#maxBuffered) {
+        this.#slowConsumersClosed++
+        s.close(this.#slowCode, 'Over capacity: the client is not reading fast enough')
+      } else {
+        s.send(frame)
+        sent++
+      }
     }
+    this.#framesDelivered += sent
   }
 
   #tieUser(appId: string, userId: string, subscriber: Subscriber, delta: 1 | -1): void {

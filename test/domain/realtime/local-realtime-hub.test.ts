@@ -142,3 +142,29 @@ test('cache entries of channels nobody reads again are dropped once expired, so 
   assert.equal(hub.stats().cached, 1)
   assert.equal(hub.cachedFrame('app', 'cache-other'), serialiseEventFrame('e', 'cache-other', '{}'))
 })
+
+test('metrics: per-app connections, channels and subscriptions, and counters of events, frames and slow consumers', async () => {
+  const hub = new LocalRealtimeHub({ maxBufferedBytes: 100 })
+  const [a, b, slow] = [new SubscriberFake('1.1'), new SubscriberFake('2.2'), new SubscriberFake('3.3')]
+  hub.openConnection('app', null)
+  hub.openConnection('app', null)
+  hub.openConnection('other', null)
+  hub.subscribe('app', 'news', a)
+  hub.subscribe('app', 'news', b)
+  hub.subscribe('app', 'sport', a)
+  hub.subscribe('other', 'news', slow)
+  slow.bufferedAmount = 101
+  await hub.publish({ appId: 'app', channels: ['news', 'empty'], event: 'e', data: '{}', exceptSocketId: '2.2' })
+  await hub.publish({ appId: 'other', channels: ['news'], event: 'e', data: '{}' })
+  const m = hub.metrics()
+  assert.deepEqual(Object.fromEntries(m.apps), {
+    app: { connections: 2, channels: 2, subscriptions: 3 },
+    other: { connections: 1, channels: 1, subscriptions: 1 },
+  })
+  assert.equal(m.eventsPublished, 3, 'one event per channel, with or without subscribers')
+  assert.equal(m.framesDelivered, 1, 'the excepted socket and the slow one get nothing')
+  assert.equal(m.slowConsumersClosed, 1)
+  hub.unsubscribe('other', 'news', slow)
+  hub.closeConnection('other')
+  assert.equal(hub.metrics().apps.has('other'), false, 'an app with nothing left is not reported')
+})
