@@ -275,6 +275,10 @@ export class RedisClusterHub implements RealtimeHubPort, ClusterStatePort {
     if (!s.presence.hasLocal(appId, channel)) this.#told.delete(rosterKey(appId, channel))
   }
 
+  presentUsers(appId: string, channel: string): ReadonlySet<string> | undefined {
+    return this.#told.get(rosterKey(appId, channel))
+  }
+
   connectionsElsewhere(appId: string): number {
     return this.#started?.connections.elsewhere(appId) ?? 0
   }

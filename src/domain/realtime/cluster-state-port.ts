@@ -23,4 +23,9 @@ export interface ClusterStatePort {
    * `maxConnections` holds for the whole cluster. Optional: without it the limit counts this process only.
    */
   connectionsElsewhere?(appId: string): number
+  /**
+   * The users this server knows to be present on a presence channel across the cluster (its clients were sent
+   * them), or undefined when it has no member there. Lets `maxPresenceMembers` count the cluster's members.
+   */
+  presentUsers?(appId: string, channel: string): ReadonlySet<string> | undefined
 }

@@ -221,11 +221,16 @@ export class LocalRealtimeHub implements RealtimeHubPort {
 
   /**
    * Whether `userId` may join presence `channel` with at most `maxMembers` distinct members: a user
-   * already present (another tab) always may. In a cluster this counts this process's members only.
+   * already present (another tab) always may. In a cluster it also counts the members on other servers that this
+   * server knows of (see `ClusterStatePort.presentUsers`): a server with no member on the channel yet lets its
+   * first joiner in, so concurrent first joins on several servers can overshoot by one each.
    */
   hasPresenceRoom(appId: string, channel: string, userId: string, maxMembers: number): boolean {
     const roster = this.#rosters.get(key(appId, channel))
-    return roster === undefined || roster.size < maxMembers || roster.has(userId)
+    // In a cluster, the members on other servers count too (as far as this server was told of them).
+    const cluster = this.#cluster?.presentUsers?.(appId, channel)
+    if (roster?.has(userId) === true || cluster?.has(userId) === true) return true
+    return Math.max(roster?.size ?? 0, cluster?.size ?? 0) < maxMembers
   }
 
   /** Records that `subscriber` signed in as `userId` (for `terminate_connections`). */

@@ -89,3 +89,13 @@ test("maxConnections counts the other servers' connections the cluster reports, 
   assert.deepEqual([...hub.connectionCounts()], [['app', 2], ['other', 1]], 'what this server shares with the others')
   assert.equal(hub.openConnection('app', null), true, 'no limit, nothing to count against')
 })
+
+test('maxPresenceMembers counts the members the cluster reports on other servers; a present user always has room', () => {
+  const present = new Map([['presence-room', new Set(['u1', 'u2'])]])
+  const cluster = Object.assign(new ClusterStateFake(), { presentUsers: (_appId: string, channel: string) => present.get(channel) })
+  const hub = new LocalRealtimeHub({ clusterState: cluster })
+  assert.equal(hub.hasPresenceRoom('app', 'presence-room', 'u3', 2), false, 'two members elsewhere fill a channel of 2')
+  assert.equal(hub.hasPresenceRoom('app', 'presence-room', 'u2', 2), true, 'a second tab of a present member')
+  assert.equal(hub.hasPresenceRoom('app', 'presence-room', 'u3', 3), true)
+  assert.equal(hub.hasPresenceRoom('app', 'presence-other', 'u3', 1), true, 'nothing known of a channel: room')
+})
