@@ -3,7 +3,7 @@ import { test } from 'node:test'
 import { setImmediate as endOfTurn } from 'node:timers/promises'
 import type { WebSocket } from 'ws'
 import { textFrame } from '../../../src/http/websocket/text-frame.js'
-import { isUnderLoad } from '../../../src/http/websocket/turn-write-batch.js'
+import { isUnderLoad, LoadedHoldMs } from '../../../src/http/websocket/turn-write-batch.js'
 import { WsSubscriber } from '../../../src/http/websocket/ws-subscriber.js'
 
 /** Waits until the process counts as idle again: no hold pending and a turn passed without released frames. */
@@ -94,8 +94,10 @@ test('the first frame of a turn is written at once; later ones in the same turn 
   assert.equal(a.log.at(-1), 'send@0', 'once the loop was idle, a new turn starts uncorked')
 })
 
-test('under load (a turn that starts before the loop went idle after a release) sockets cork from their first frame and are released after a short hold', async () => {
+test('under load (the turn right after a burst) sockets cork from their first frame and are held until the hold ends', async (t) => {
   await idle()
+  // The hold is a 2 ms timer: mocked, so a slow machine cannot release it before the assertions look.
+  t.mock.timers.enable({ apis: ['setTimeout'] })
   const a = socketFake()
   const b = socketFake()
   const one = new WsSubscriber('1.1', a.ws, 1000, a.transport)
@@ -104,19 +106,43 @@ test('under load (a turn that starts before the loop went idle after a release) 
   one.send('{"event":"two"}')
   await endOfTurn()
   assert.deepEqual(a.log, ['send@0', 'cork', 'send@1', 'uncork'])
-  assert.equal(isUnderLoad(), true, 'a release makes the next turn one under load')
-  one.send('{"event":"three"}')
+  assert.equal(isUnderLoad(), true, 'releasing a burst makes the next turn one under load')
   two.send('{"event":"first on this socket"}')
-  assert.deepEqual(a.log.slice(4), ['cork', 'send@1'], 'corked from its first frame')
-  assert.deepEqual(b.log, ['cork', 'send@1'])
+  one.send('{"event":"three"}')
+  one.send('{"event":"four"}')
+  assert.deepEqual(b.log, ['cork', 'send@1'], 'corked from its first frame')
+  assert.deepEqual(a.log.slice(4), ['cork', 'send@1', 'send@1'])
   await endOfTurn()
   await endOfTurn()
   assert.equal(a.transport.depth, 1, 'held past the end of the turn that corked it')
-  one.send('{"event":"four"}')
+  one.send('{"event":"five"}')
   assert.equal(a.log.at(-1), 'send@1', 'a later turn during the hold joins the same release')
-  await idle()
-  assert.deepEqual(a.log.slice(4), ['cork', 'send@1', 'send@1', 'uncork'])
+  t.mock.timers.tick(LoadedHoldMs)
+  assert.deepEqual(a.log.slice(4), ['cork', 'send@1', 'send@1', 'send@1', 'uncork'])
   assert.deepEqual(b.log, ['cork', 'send@1', 'uncork'])
+  assert.equal(isUnderLoad(), true, 'a hold that gathered several frames per socket keeps the load')
+  t.mock.timers.reset()
+  await idle()
+})
+
+test('an isolated burst costs one held turn: a hold that gathered one frame per socket ends the load', async (t) => {
+  await idle()
+  t.mock.timers.enable({ apis: ['setTimeout'] })
+  const a = socketFake()
+  const one = new WsSubscriber('1.1', a.ws, 1000, a.transport)
+  one.send('{"event":"one"}')
+  one.send('{"event":"two"}')
+  await endOfTurn()
+  one.send('{"event":"lone"}')
+  assert.deepEqual(a.log.slice(4), ['cork', 'send@1'], 'the turn after a burst is corked from its first frame')
+  await endOfTurn()
+  t.mock.timers.tick(LoadedHoldMs)
+  assert.deepEqual(a.log.slice(4), ['cork', 'send@1', 'uncork'])
+  t.mock.timers.reset()
+  await endOfTurn()
+  assert.equal(isUnderLoad(), false, 'one frame per socket in the hold: no longer under load')
+  one.send('{"event":"next"}')
+  assert.equal(a.log.at(-1), 'send@0', 'written at once again')
 })
 
 test('closing a corked socket uncorks it first, so its frames leave before the close frame', async () => {
