@@ -324,8 +324,9 @@ export class RedisClusterHub implements RealtimeHubPort, ClusterStatePort {
         await Promise.all([s.presence.reconcile(), s.occupancy.reconcile()])
         this.#logger.debug({ serverId: this.#serverId }, 'herald cluster: shared state reconciled')
       }
-      await this.#reapDeadServers(s)
-      await s.connections.share(this.#local?.connectionCounts?.() ?? new Map(), await s.store.smembers(this.#keys.servers))
+      const servers = await s.store.smembers(this.#keys.servers)
+      await this.#reapDeadServers(s, servers)
+      await s.connections.share(this.#local?.connectionCounts?.() ?? new Map(), servers)
       if (this.#resyncAt !== undefined && Date.now() >= this.#resyncAt) {
         this.#resyncAt = undefined
         if (!(await this.#resyncRosters(s, true))) this.#resyncAt = Date.now()
@@ -339,8 +340,8 @@ export class RedisClusterHub implements RealtimeHubPort, ClusterStatePort {
     }
   }
 
-  async #reapDeadServers(s: Started): Promise<void> {
-    const others = (await s.store.smembers(this.#keys.servers)).filter((id) => id !== this.#serverId)
+  async #reapDeadServers(s: Started, servers: readonly string[]): Promise<void> {
+    const others = servers.filter((id) => id !== this.#serverId)
     if (others.length === 0) return
     const alive = await Promise.all(others.map((id) => s.store.exists(this.#keys.alive(id))))
     for (const [i, id] of others.entries()) {

@@ -1,5 +1,6 @@
 import type { Cluster, Redis, RedisOptions as IORedisOptions } from 'ioredis'
 import type { LoggerPort } from '../../domain/ports/logger-port.js'
+import { TIMED_OUT, withinDeadline } from '../../domain/within-deadline.js'
 import type { RedisOptions } from './redis-options.js'
 
 /** A standalone, Sentinel or Cluster ioredis client: the commands Herald uses exist on all three. */
@@ -107,15 +108,9 @@ export async function whenReady(client: RedisClient, timeoutMs: number): Promise
 
 /** Runs `work`, rejecting when it takes longer than `timeoutMs`. */
 export async function withTimeout<T>(work: Promise<T>, timeoutMs: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} timed out after ${timeoutMs} ms`)), timeoutMs)
-  })
-  try {
-    return await Promise.race([work, timeout])
-  } finally {
-    clearTimeout(timer)
-  }
+  const result = await withinDeadline(work, timeoutMs)
+  if (result === TIMED_OUT) throw new Error(`${what} timed out after ${timeoutMs} ms`)
+  return result
 }
 
 /** Closes a client: QUIT when connected (flushes pending replies), otherwise disconnect at once. */

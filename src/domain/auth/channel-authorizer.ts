@@ -5,6 +5,7 @@ import { deny, type AuthorizationDenial, type AuthorizationResult, type PusherAu
 import { defaultUserId, describe, normalizeUserId, presenceMember, type UserIdResolver } from './presence-member.js'
 import { encryptedChannelSharedSecret, signChannelAuth, signUserAuth, type AppCredentials } from './pusher-signature.js'
 import { isValidSocketId } from './socket-id.js'
+import { TIMED_OUT, withinDeadline } from '../within-deadline.js'
 
 /** What a channel rule may return: `true`/`false` for private channels, member info for presence channels. */
 export type ChannelRuleResult = boolean | object | null | undefined
@@ -135,7 +136,7 @@ export class ChannelAuthorizer<User = unknown> {
 
     let result: ChannelRuleResult | typeof TIMED_OUT
     try {
-      result = await settleWithin(found.rule.decide(user, found.params), this.#ruleTimeoutMs)
+      result = await ruleAnswerWithin(found.rule.decide(user, found.params), this.#ruleTimeoutMs)
     } catch (error) {
       return deny('callback-threw', `${where} threw: ${error instanceof Error ? error.message : describe(error)}`, error)
     }
@@ -204,20 +205,10 @@ export class ChannelAuthorizer<User = unknown> {
   }
 }
 
-const TIMED_OUT: unique symbol = Symbol('timed out')
-
 /** The rule's answer, or TIMED_OUT once `ms` passed; a synchronous answer needs no timer. */
-async function settleWithin(answer: ChannelRuleResult | PromiseLike<ChannelRuleResult>, ms: number): Promise<ChannelRuleResult | typeof TIMED_OUT> {
+async function ruleAnswerWithin(answer: ChannelRuleResult | PromiseLike<ChannelRuleResult>, ms: number): Promise<ChannelRuleResult | typeof TIMED_OUT> {
   if (answer === null || typeof answer !== 'object' || typeof (answer as PromiseLike<unknown>).then !== 'function') return answer as ChannelRuleResult
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const late = new Promise<typeof TIMED_OUT>((resolve) => {
-    timer = setTimeout(resolve, ms, TIMED_OUT)
-  })
-  try {
-    return await Promise.race([answer as PromiseLike<ChannelRuleResult>, late])
-  } finally {
-    clearTimeout(timer)
-  }
+  return withinDeadline(answer as PromiseLike<ChannelRuleResult>, ms)
 }
 
 /** The payload for a private or encrypted channel; encrypted ones also carry their per-channel shared secret. */

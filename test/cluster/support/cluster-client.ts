@@ -1,5 +1,6 @@
 import PusherServer from 'pusher'
-import { Pusher, type PusherOptions } from '../../e2e/support/pusher-js.js'
+import { Pusher } from '../../e2e/support/pusher-js.js'
+import { clientOptions } from '../../e2e/support/start-herald.js'
 import { waitFor } from '../../helpers/wait-for.js'
 
 export const APP = { id: 'app-id', key: 'app-key', secret: 'app-secret' } as const
@@ -35,22 +36,7 @@ export interface ClusterClient {
  */
 export async function connectClient(port: number, userId = 'anon', userInfo: unknown = { name: userId }): Promise<ClusterClient> {
   const sdk = sdkFor(port)
-  const options: PusherOptions = {
-    cluster: 'mt1',
-    wsHost: '127.0.0.1',
-    wsPort: port,
-    forceTLS: false,
-    enabledTransports: ['ws'],
-    disableStats: true,
-    channelAuthorization: {
-      endpoint: '/unused',
-      transport: 'ajax',
-      customHandler: ({ socketId, channelName }, callback) => {
-        const member = channelName.startsWith('presence-') ? { user_id: userId, user_info: userInfo as Record<string, unknown> } : undefined
-        callback(null, sdk.authorizeChannel(socketId, channelName, member))
-      },
-    },
-  }
+  const options = clientOptions(port, sdk, '', () => ({ user_id: userId, user_info: userInfo as Record<string, unknown> }))
   const pusher = new Pusher(APP.key, options)
   await waitFor(() => pusher.connection.state === 'connected', { what: `pusher-js to connect to :${port}`, timeoutMs: 15_000 })
   const received: Received[] = []

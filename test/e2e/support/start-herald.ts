@@ -17,8 +17,13 @@ export interface TestHerald {
   close(): Promise<void>
 }
 
-/** Options pusher-js needs to reach this server over plain ws, signing auth with `sdk`. */
-export function clientOptions(port: number, sdk: PusherServer, wsPath = ''): PusherOptions {
+/** A presence member for a socket: who it joins presence channels as. */
+export type MemberFor = (socketId: string) => { user_id: string; user_info: Record<string, unknown> }
+
+const memberPerSocket: MemberFor = (socketId) => ({ user_id: `u-${socketId}`, user_info: { name: socketId } })
+
+/** Options pusher-js needs to reach this server over plain ws, signing auth with `sdk` (presence as `member`). */
+export function clientOptions(port: number, sdk: PusherServer, wsPath = '', member: MemberFor = memberPerSocket): PusherOptions {
   return {
     cluster: 'mt1',
     wsHost: '127.0.0.1',
@@ -31,8 +36,7 @@ export function clientOptions(port: number, sdk: PusherServer, wsPath = ''): Pus
       endpoint: '/unused',
       transport: 'ajax',
       customHandler: ({ socketId, channelName }, callback) => {
-        const member = channelName.startsWith('presence-') ? { user_id: `u-${socketId}`, user_info: { name: socketId } } : undefined
-        callback(null, sdk.authorizeChannel(socketId, channelName, member))
+        callback(null, sdk.authorizeChannel(socketId, channelName, channelName.startsWith('presence-') ? member(socketId) : undefined))
       },
     },
   }
