@@ -24,6 +24,8 @@ export const ENV_TABLE = [
   { env: 'BROADCAST_APP_SECRET', path: ['apps', '0', 'secret'] },
   { env: 'BROADCAST_APP_CLIENT_EVENTS', path: ['apps', '0', 'clientEvents'] },
   { env: 'BROADCAST_APP_MAX_CONNECTIONS', path: ['apps', '0', 'maxConnections'] },
+  { env: 'BROADCAST_APP_WEBHOOKS', path: ['apps', '0', 'webhooks'] },
+  { env: 'BROADCAST_APP_SUBSCRIPTION_COUNT', path: ['apps', '0', 'subscriptionCount'] },
   { env: 'HOST', path: ['server', 'host'] },
   { env: 'PORT', path: ['server', 'port'] },
   { env: 'HERALD_METRICS', path: ['server', 'metrics'] },

@@ -5,6 +5,7 @@ import { LogOptionsSchema } from '../adapters/log/log-options.js'
 import { NullOptionsSchema } from '../adapters/null/null-options.js'
 import { PusherOptionsSchema } from '../adapters/pusher/pusher-options.js'
 import { RedisOptionsSchema } from '../adapters/redis/redis-options.js'
+import { WebhookTargetSchema } from '../adapters/webhooks/webhook-options.js'
 
 /** Every driver name, in the order error messages list them. */
 export const DRIVER_NAMES = ['redis', 'pusher', 'ably', 'log', 'null', 'local'] as const
@@ -67,6 +68,11 @@ export const AppSchema = Type.Object(
       minimum: 1,
       default: 1024,
       description: 'Largest presence user_info in bytes of its JSON (Pusher: 1 KB). @default 1024',
+    }),
+    webhooks: Type.Array(WebhookTargetSchema, { default: [], description: 'Webhook targets (BROADCAST_APP_WEBHOOKS, a JSON list). @default []' }),
+    subscriptionCount: Type.Boolean({
+      default: false,
+      description: 'Send pusher:subscription_count to subscribers of non-presence channels (BROADCAST_APP_SUBSCRIPTION_COUNT). @default false',
     }),
   },
   { additionalProperties: false },

@@ -5,9 +5,29 @@ import type { TSchema } from 'typebox'
 import { Value } from 'typebox/value'
 import type { ConfigIssue } from '../domain/errors.js'
 
-/** Converts env-sourced strings to the schema's types (`'6001'` → 6001, `'false'` → false). Never used on the user's object. */
+/**
+ * Converts env-sourced strings to the schema's types (`'6001'` → 6001, `'false'` → false, a JSON list for an
+ * array such as `BROADCAST_APP_WEBHOOKS`). Never used on the user's object.
+ */
 export function convertEnvStrings(schema: TSchema, value: unknown): unknown {
-  return Value.Convert(schema, structuredClone(value))
+  return Value.Convert(schema, parseJsonValues(schema, structuredClone(value)))
+}
+
+/** Env strings for array- or object-typed keys are JSON; unparsable ones are left for the check to report. */
+function parseJsonValues(schema: TSchema, value: unknown): unknown {
+  const properties = (schema as { properties?: Record<string, { type?: unknown }> }).properties
+  if (properties === undefined || typeof value !== 'object' || value === null) return value
+  const record = value as Record<string, unknown>
+  for (const [key, raw] of Object.entries(record)) {
+    const type = properties[key]?.type
+    if (typeof raw !== 'string' || (type !== 'array' && type !== 'object')) continue
+    try {
+      record[key] = JSON.parse(raw) as unknown
+    } catch {
+      // Left as the string: the schema check then reports "expected array (got '…')" naming the variable.
+    }
+  }
+  return record
 }
 
 /** Returns a copy of `value` with the schema's defaults filled in. */

@@ -1,4 +1,5 @@
 import type { AppCredentials } from '../auth/pusher-signature.js'
+import type { WebhookTarget } from '../lifecycle/webhook-target.js'
 
 /**
  * One Pusher "app" served by a Herald server: its credentials and per-app limits.
@@ -25,6 +26,10 @@ export interface HeraldApp extends AppCredentials {
   readonly maxPresenceMembers: number
   /** Largest presence `user_info`, in bytes of its JSON, as Pusher limits it (1 KB). @default 1024 */
   readonly maxPresenceMemberSize: number
+  /** Webhook targets told of lifecycle events (channel_occupied, member_added, …). @default [] */
+  readonly webhooks?: readonly WebhookTarget[]
+  /** Whether subscribers of non-presence channels get `pusher:subscription_count`. @default false */
+  readonly subscriptionCount?: boolean
 }
 
 /** Finds apps by id (HTTP API) or by key (WebSocket URL). */
