@@ -11,6 +11,7 @@ import type { LoggerPort } from '../domain/ports/logger-port.js'
 import type { RealtimeHubPort } from '../domain/realtime/realtime-hub-port.js'
 import { StaticAppLookup } from '../domain/realtime/static-app-lookup.js'
 import { createBroadcasting } from './create-broadcasting.js'
+import { createServerLifecycle, type ServerLifecycle, type ServerLifecycleOptions } from './create-lifecycle.js'
 import { createRealtimeHub, type CreatedHub } from './create-realtime-hub.js'
 import { driverAuthFor } from './driver-auth.js'
 import { Tokens } from './tokens.js'
@@ -33,6 +34,7 @@ export interface HeraldContainerDeps {
 interface Lifecycle {
   broadcasting: Broadcasting | undefined
   serverHub: CreatedHub | undefined
+  serverLifecycle?: ServerLifecycle | undefined
 }
 
 /**
@@ -97,6 +99,8 @@ export interface HeraldServerDeps extends Omit<HeraldContainerDeps, 'hub' | 'app
   readonly logger: LoggerPort
   /** A socket with more bytes queued than this is closed (slow consumer). */
   readonly maxBufferedBytes: number
+  /** Webhook sender and pipeline tuning (retry policy, delays), for tests. @default Pusher's behaviour */
+  readonly lifecycle?: ServerLifecycleOptions
 }
 
 /**
@@ -105,11 +109,19 @@ export interface HeraldServerDeps extends Omit<HeraldContainerDeps, 'hub' | 'app
  */
 export async function startHeraldContainer(config: Readonly<HeraldConfig>, deps: HeraldServerDeps): Promise<DependencyContainer> {
   const apps = new StaticAppLookup(config.apps)
-  const serverHub = await createRealtimeHub({ maxBufferedBytes: deps.maxBufferedBytes, logger: deps.logger, config, defaultAppId: apps.defaultApp.id })
+  const serverLifecycle = createServerLifecycle(apps, deps.logger, deps.lifecycle)
+  const serverHub = await createRealtimeHub({
+    maxBufferedBytes: deps.maxBufferedBytes,
+    logger: deps.logger,
+    config,
+    defaultAppId: apps.defaultApp.id,
+    lifecycle: serverLifecycle.pipeline,
+  })
   const c = createHeraldContainer(config, { ...deps, hub: serverHub.hub, appId: apps.defaultApp.id })
   c.register(Tokens.Apps, { useValue: apps })
   c.register(Tokens.ServerHub, { useValue: serverHub })
-  c.resolve<Lifecycle>(Tokens.Lifecycle).serverHub = serverHub
+  c.register(Tokens.ServerLifecycle, { useValue: serverLifecycle })
+  Object.assign(c.resolve<Lifecycle>(Tokens.Lifecycle), { serverHub, serverLifecycle })
   return c
 }
 
@@ -119,8 +131,8 @@ export async function startHeraldContainer(config: Readonly<HeraldConfig>, deps:
  * together after.
  */
 export async function disposeHeraldContainer(c: DependencyContainer): Promise<void> {
-  const { broadcasting, serverHub } = c.resolve<Lifecycle>(Tokens.Lifecycle)
-  const results = await Promise.allSettled([broadcasting?.close(), serverHub?.close()])
+  const { broadcasting, serverHub, serverLifecycle } = c.resolve<Lifecycle>(Tokens.Lifecycle)
+  const results = await Promise.allSettled([broadcasting?.close(), serverHub?.close().finally(() => serverLifecycle?.close())])
   await c.dispose()
   const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []))
   if (failures.length === 1) throw failures[0]

@@ -1,4 +1,5 @@
 import type { HeraldConfig } from '../config/schema.js'
+import type { LifecyclePipeline } from '../domain/lifecycle/lifecycle-pipeline.js'
 import type { LoggerPort } from '../domain/ports/logger-port.js'
 import { LocalRealtimeHub } from '../domain/realtime/local-realtime-hub.js'
 import { PusherCloseCode } from '../domain/realtime/pusher-close-codes.js'
@@ -13,6 +14,8 @@ export interface CreateHubOptions {
   readonly config: Pick<HeraldConfig, 'default' | 'connections'>
   /** App of messages from Redis that name none (the redis driver's, a Laravel app's). */
   readonly defaultAppId: string
+  /** Where lifecycle events (webhooks, hooks) go. @default none */
+  readonly lifecycle?: LifecyclePipeline
 }
 
 /** The hub the plugin serves: `local` holds this process's sockets, `hub` is what publishers use. */
@@ -39,12 +42,17 @@ export async function createRealtimeHub(options: CreateHubOptions): Promise<Crea
   }
   const redis = clusterRedisOptions(options.config)
   if (redis === undefined) {
-    const local = new LocalRealtimeHub(hubOptions)
+    const local = new LocalRealtimeHub({ ...hubOptions, ...(options.lifecycle === undefined ? {} : { observer: options.lifecycle.observer }) })
     return { local, hub: local, close: async () => {}, health: () => undefined }
   }
   // Imported on demand so a single-process server never loads ioredis.
   const { RedisClusterHub } = await import('../adapters/redis/redis-cluster-hub.js')
-  const cluster = new RedisClusterHub({ redis, defaultAppId: options.defaultAppId, logger: options.logger })
+  const cluster = new RedisClusterHub({
+    redis,
+    defaultAppId: options.defaultAppId,
+    logger: options.logger,
+    ...(options.lifecycle === undefined ? {} : { lifecycle: options.lifecycle.settled }),
+  })
   const local = new LocalRealtimeHub({ ...hubOptions, clusterState: cluster })
   await cluster.start(local)
   return { local, hub: cluster, close: () => cluster.close(), health: () => cluster.health() }

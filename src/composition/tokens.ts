@@ -23,6 +23,8 @@ export const Tokens = {
   Events: Symbol('Events'),
   /** The default connection driver's `/broadcasting/auth` answer (`DriverAuthPort`), or `null` for Pusher's only. */
   DriverAuth: Symbol('DriverAuth'),
+  /** The server's `ServerLifecycle` (webhooks and in-process hooks), only inside a Herald server. */
+  ServerLifecycle: Symbol('ServerLifecycle'),
   /** Per-container bookkeeping of what was built and must be closed (see `disposeHeraldContainer`). */
   Lifecycle: Symbol('Lifecycle'),
 } as const

@@ -10,13 +10,18 @@ import type { ConfigIssue } from '../domain/errors.js'
  * array such as `BROADCAST_APP_WEBHOOKS`). Never used on the user's object.
  */
 export function convertEnvStrings(schema: TSchema, value: unknown): unknown {
-  return Value.Convert(schema, parseJsonValues(schema, structuredClone(value)))
+  const copy = structuredClone(value)
+  const unparsable = parseJsonValues(schema, copy)
+  // Kept out of Convert (which would wrap a string in an array), so the check reports the string itself.
+  const converted = Value.Convert(schema, copy)
+  return unparsable.size === 0 ? converted : { ...(converted as Record<string, unknown>), ...Object.fromEntries(unparsable) }
 }
 
-/** Env strings for array- or object-typed keys are JSON; unparsable ones are left for the check to report. */
-function parseJsonValues(schema: TSchema, value: unknown): unknown {
+/** Parses env strings of array- or object-typed keys as JSON in place; returns those that are not JSON (removed). */
+function parseJsonValues(schema: TSchema, value: unknown): Map<string, string> {
+  const unparsable = new Map<string, string>()
   const properties = (schema as { properties?: Record<string, { type?: unknown }> }).properties
-  if (properties === undefined || typeof value !== 'object' || value === null) return value
+  if (properties === undefined || typeof value !== 'object' || value === null) return unparsable
   const record = value as Record<string, unknown>
   for (const [key, raw] of Object.entries(record)) {
     const type = properties[key]?.type
@@ -24,10 +29,11 @@ function parseJsonValues(schema: TSchema, value: unknown): unknown {
     try {
       record[key] = JSON.parse(raw) as unknown
     } catch {
-      // Left as the string: the schema check then reports "expected array (got '…')" naming the variable.
+      unparsable.set(key, raw)
+      delete record[key]
     }
   }
-  return record
+  return unparsable
 }
 
 /** Returns a copy of `value` with the schema's defaults filled in. */
@@ -70,6 +76,8 @@ function issuesFrom(errors: readonly SchemaError[], root: unknown, basePath: str
       for (const key of (error.params.additionalProperties as string[] | undefined) ?? []) add(`${error.instancePath}/${key}`, 'unknown key')
     } else if (error.keyword === 'required') {
       for (const key of (error.params.requiredProperties as string[] | undefined) ?? []) add(`${error.instancePath}/${key}`, 'is required')
+    } else if (error.keyword === 'enum') {
+      add(error.instancePath, `expected one of ${((error.params.allowedValues as unknown[] | undefined) ?? []).join(', ')} ${got}`)
     } else if (error.keyword === 'type') {
       add(error.instancePath, `expected ${String(error.params.type)} ${got}`)
     } else {

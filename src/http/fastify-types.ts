@@ -1,6 +1,8 @@
 import type { ChannelAuthorizer } from '../domain/auth/channel-authorizer.js'
 import type { Broadcasting } from '../domain/broadcasting/broadcasting.js'
 import type { EventDispatcher } from '../domain/events/event-dispatcher.js'
+import type { LifecycleEventName } from '../domain/lifecycle/lifecycle-event.js'
+import type { LifecycleListener } from '../domain/lifecycle/lifecycle-hooks.js'
 import type { StaticAppLookup } from '../domain/realtime/static-app-lookup.js'
 import type { RealtimeHubPort } from '../domain/realtime/realtime-hub-port.js'
 
@@ -17,6 +19,14 @@ export interface HeraldFacade {
   readonly hub: RealtimeHubPort
   /** The apps served: by id, by key, and `all()` (the default app first). */
   readonly apps: StaticAppLookup
+  /**
+   * Listens to a lifecycle event in-process (the webhook events, no HTTP round trip); returns what removes the
+   * listener. Departures arrive after the same ~3 s delay as webhooks; in a cluster each event reaches one server.
+   * @example fastify.herald.on('member_added', ({ appId, channel, userId }) => audit.joined(channel, userId))
+   */
+  on<N extends LifecycleEventName>(name: N, listener: LifecycleListener<N>): () => void
+  /** Removes a listener added with {@link on}. */
+  off<N extends LifecycleEventName>(name: N, listener: LifecycleListener<N>): void
 }
 
 declare module 'fastify' {

@@ -2,6 +2,7 @@ import websocket from '@fastify/websocket'
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { disposeHeraldContainer, startHeraldContainer } from '../composition/container.js'
+import type { ServerLifecycle } from '../composition/create-lifecycle.js'
 import type { CreatedHub } from '../composition/create-realtime-hub.js'
 import { Tokens } from '../composition/tokens.js'
 import { isLoadedConfig, loadConfig } from '../config/load-config.js'
@@ -78,6 +79,8 @@ const heraldPlugin: FastifyPluginAsync<HeraldPluginOptions> = async (fastify, op
   })
   const serverHub = c.resolve<CreatedHub>(Tokens.ServerHub)
   const apps = c.resolve<StaticAppLookup>(Tokens.Apps)
+  const lifecycle = c.resolve<ServerLifecycle>(Tokens.ServerLifecycle)
+  const hooks = lifecycle.pipeline.hooks
   const herald: HeraldFacade = {
     broadcasting: c.resolve<Broadcasting>(Tokens.Broadcasting),
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the host picks its own User type
@@ -85,8 +88,10 @@ const heraldPlugin: FastifyPluginAsync<HeraldPluginOptions> = async (fastify, op
     events: c.resolve<EventDispatcher>(Tokens.Events),
     hub: serverHub.hub,
     apps,
+    on: (name, listener) => hooks.on(name, listener),
+    off: (name, listener) => hooks.off(name, listener),
   }
-  const handler = new ConnectionHandler({ apps, hub: serverHub.local, publisher: serverHub.hub, logger, maxBufferedBytes: opts.maxBufferedBytes })
+  const handler = new ConnectionHandler({ apps, hub: serverHub.local, publisher: serverHub.hub, logger, maxBufferedBytes: opts.maxBufferedBytes, observer: lifecycle.pipeline.observer })
 
   fastify.decorate('herald', herald)
   fastify.decorateRequest('socketId', null)
@@ -126,7 +131,7 @@ const heraldPlugin: FastifyPluginAsync<HeraldPluginOptions> = async (fastify, op
   const maxPayload = Math.max(MIN_WS_MAX_PAYLOAD, ...apps.all().map((a) => a.maxMessageSize * 2))
   await registerWebSocket(fastify, prefix, handler, maxPayload)
   await fastify.register(upRoute, { prefix, health: serverHub.health })
-  if (config.server.metrics) await fastify.register(metricsRoute, { prefix, stats: () => serverHub.local.metrics(), health: serverHub.health })
+  if (config.server.metrics) await fastify.register(metricsRoute, { prefix, stats: () => serverHub.local.metrics(), health: serverHub.health, webhooks: () => lifecycle.stats() })
   // A driver with its own client answer (ably: tokens for @ably/laravel-echo) gets those requests (Laravel's behaviour).
   const driverAuth = c.resolve<DriverAuthPort | null>(Tokens.DriverAuth)
   await fastify.register(broadcastingAuthRoutes, {

@@ -40,6 +40,8 @@ describe('loadConfig', () => {
         encryptionMasterKey: null,
         maxPresenceMembers: 100,
         maxPresenceMemberSize: 1024,
+        webhooks: [],
+        subscriptionCount: false,
       },
     ])
     assert.deepEqual(config.server, { host: '0.0.0.0', port: 6001, metrics: false })

@@ -11,11 +11,11 @@ export interface LifecycleBatcherOptions {
   /** Receives each batch: events of one app, in the order observed. */
   readonly onBatch: (appId: string, events: readonly LifecycleEvent[]) => void
   /** @default 50 */
-  readonly windowMs?: number
+  readonly windowMs?: number | undefined
   /** A batch that reaches this size is sent at once. @default 50 */
-  readonly maxEvents?: number
+  readonly maxEvents?: number | undefined
   /** Timer port, for tests. @default setTimeout (unref'd) */
-  readonly schedule?: ScheduleTimer
+  readonly schedule?: ScheduleTimer | undefined
 }
 
 /**

@@ -9,9 +9,9 @@ export interface LifecycleDelayOptions {
   /** Where settled events go. */
   readonly next: LifecycleObserver
   /** How long `channel_vacated` and `member_removed` wait for the channel or member to come back. @default 3000 */
-  readonly delayMs?: number
+  readonly delayMs?: number | undefined
   /** Timer port, for tests. @default setTimeout (unref'd) */
-  readonly schedule?: ScheduleTimer
+  readonly schedule?: ScheduleTimer | undefined
 }
 
 /**

@@ -46,9 +46,9 @@ export function createLifecyclePipeline(options: LifecyclePipelineOptions): Life
   const dispatcher = new WebhookDispatcher(options.app, options.delivery, options.now)
   const batcher = new LifecycleBatcher({
     onBatch: (appId, events) => dispatcher.dispatch(appId, events),
-    ...(options.batchWindowMs === undefined ? {} : { windowMs: options.batchWindowMs }),
-    ...(options.batchMaxEvents === undefined ? {} : { maxEvents: options.batchMaxEvents }),
-    ...(options.schedule === undefined ? {} : { schedule: options.schedule }),
+    windowMs: options.batchWindowMs,
+    maxEvents: options.batchMaxEvents,
+    schedule: options.schedule,
   })
   const hooks = new LifecycleHooks(options.onHookError)
   const webhooks: LifecycleObserver = {
@@ -59,8 +59,8 @@ export function createLifecyclePipeline(options: LifecyclePipelineOptions): Life
   const settled = fanOutLifecycle(hooks, webhooks)
   const delay = new LifecycleDelay({
     next: settled,
-    ...(options.delayMs === undefined ? {} : { delayMs: options.delayMs }),
-    ...(options.schedule === undefined ? {} : { schedule: options.schedule }),
+    delayMs: options.delayMs,
+    schedule: options.schedule,
   })
   return {
     observer: delay,

@@ -1,3 +1,4 @@
+import type { LifecycleObserver } from '../lifecycle/lifecycle-event.js'
 import { ChannelSubscriptions } from './channel-subscriptions.js'
 import type { ClusterStatePort } from './cluster-state-port.js'
 import type { AppStats, HubStats } from './hub-stats.js'
@@ -23,6 +24,11 @@ export interface LocalRealtimeHubOptions {
    * does not announce them itself. @default undefined (a single process)
    */
   readonly clusterState?: ClusterStatePort
+  /**
+   * Told of channel_occupied/vacated and member_added/removed (webhooks, in-process hooks). A single process
+   * only: in a cluster those follow cluster-wide state and the cluster reports them. @default none
+   */
+  readonly observer?: LifecycleObserver
 }
 
 /** A presence subscription's member: the user id (stringified) and its `user_info`. */
@@ -85,6 +91,7 @@ export class LocalRealtimeHub implements RealtimeHubPort {
   readonly #cacheTtlMs: number
   readonly #now: () => number
   readonly #cluster: ClusterStatePort | undefined
+  readonly #observer: LifecycleObserver | undefined
   /** In a cluster: presence subscriptions waiting for their roster (subscriber → app/channel keys). */
   readonly #pendingPresence = new Map<Subscriber, Set<string>>()
   #eventsPublished = 0
@@ -98,6 +105,7 @@ export class LocalRealtimeHub implements RealtimeHubPort {
     this.#cacheTtlMs = options.cacheTtlMs ?? DEFAULT_CACHE_TTL_MS
     this.#now = options.now ?? Date.now
     this.#cluster = options.clusterState
+    this.#observer = options.clusterState === undefined ? options.observer : undefined
   }
 
   /**
@@ -147,6 +155,7 @@ export class LocalRealtimeHub implements RealtimeHubPort {
     if (member !== undefined && this.#cluster !== undefined) return this.#subscribeClusterPresence(this.#cluster, appId, channel, subscriber, member)
     const added = this.#subscriptions.add(appId, channel, subscriber)
     const clusterRoster = added ? this.#cluster?.subscribed(appId, channel, subscriber.socketId, member) : undefined
+    if (added && this.#subscriptions.count(appId, channel) === 1) this.#observer?.observe({ name: 'channel_occupied', appId, channel })
     if (member === undefined) return { added }
     const k = key(appId, channel)
     let roster = this.#rosters.get(k)
@@ -157,6 +166,7 @@ export class LocalRealtimeHub implements RealtimeHubPort {
     if (added) {
       this.#tieUser(appId, member.userId, subscriber, 1)
       if (roster.join(member.userId, member.userInfo) && this.#cluster === undefined) {
+        this.#observer?.observe({ name: 'member_added', appId, channel, userId: member.userId })
         const data = member.userInfo === undefined ? { user_id: member.userId } : { user_id: member.userId, user_info: member.userInfo }
         this.#fanOut(appId, channel, serialiseEventFrame('pusher_internal:member_added', channel, JSON.stringify(data)), subscriber.socketId)
       }
@@ -174,7 +184,11 @@ export class LocalRealtimeHub implements RealtimeHubPort {
     }
     if (!this.#subscriptions.remove(appId, channel, subscriber)) return false
     this.#cluster?.unsubscribed(appId, channel, subscriber.socketId, userId)
-    if (userId === undefined) return true
+    const vacated = this.#subscriptions.count(appId, channel) === 0
+    if (userId === undefined) {
+      if (vacated) this.#observer?.observe({ name: 'channel_vacated', appId, channel })
+      return true
+    }
     this.#tieUser(appId, userId, subscriber, -1)
     const k = key(appId, channel)
     const roster = this.#rosters.get(k)
@@ -183,7 +197,9 @@ export class LocalRealtimeHub implements RealtimeHubPort {
       if (this.#cluster !== undefined) return true
       const data = JSON.stringify({ user_id: userId })
       this.#fanOut(appId, channel, serialiseEventFrame('pusher_internal:member_removed', channel, data), subscriber.socketId)
+      this.#observer?.observe({ name: 'member_removed', appId, channel, userId })
     }
+    if (vacated) this.#observer?.observe({ name: 'channel_vacated', appId, channel })
     return true
   }
 

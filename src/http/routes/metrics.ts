@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify'
 import type { HubStats } from '../../domain/realtime/hub-stats.js'
+import { webhookMetricFamilies, type WebhookStats } from '../metrics/webhook-metrics.js'
 import { PROMETHEUS_CONTENT_TYPE, renderPrometheusText, type MetricFamily } from '../metrics/prometheus-text.js'
 
 /** Options of {@link metricsRoute}. */
@@ -8,6 +9,8 @@ export interface MetricsRouteOptions {
   readonly stats: () => HubStats
   /** The cluster's Redis state; undefined for a single process. */
   readonly health?: () => { readonly connected: boolean; readonly subscribed: boolean } | undefined
+  /** Webhook delivery counters. */
+  readonly webhooks?: () => WebhookStats
 }
 
 /** The families of one scrape: this process's connections and deliveries, its memory and CPU, and Redis. */
@@ -39,7 +42,8 @@ export function heraldMetricFamilies(stats: HubStats, cluster: { connected: bool
  */
 export const metricsRoute: FastifyPluginAsync<MetricsRouteOptions> = async (fastify, options) => {
   fastify.get('/metrics', async (_request, reply) => {
-    const text = renderPrometheusText(heraldMetricFamilies(options.stats(), options.health?.()))
+    const webhooks = options.webhooks === undefined ? [] : webhookMetricFamilies(options.webhooks())
+    const text = renderPrometheusText([...heraldMetricFamilies(options.stats(), options.health?.()), ...webhooks])
     return reply.type(PROMETHEUS_CONTENT_TYPE).send(text)
   })
 }

@@ -1,4 +1,5 @@
 import { channelKindOf } from '../../domain/channels/channel-name.js'
+import type { LifecycleObserver } from '../../domain/lifecycle/lifecycle-event.js'
 import type { LoggerPort } from '../../domain/ports/logger-port.js'
 import type { RealtimeHubPort } from '../../domain/realtime/realtime-hub-port.js'
 import { PusherCloseCode } from './close-codes.js'
@@ -13,7 +14,7 @@ const WINDOW_MS = 1000
  * A `client-*` event (Echo's whisper): relayed to the channel's other subscribers, never echoed,
  * with the sender's `user_id` on presence channels. Refusals are `pusher:error` 4301; the socket stays open.
  */
-export function handleClientEvent(publisher: RealtimeHubPort, logger: LoggerPort, state: ConnectionState, frame: ClientFrame): void {
+export function handleClientEvent(publisher: RealtimeHubPort, logger: LoggerPort, state: ConnectionState, frame: ClientFrame, observer?: LifecycleObserver): void {
   const reject = (message: string): void => state.subscriber.send(errorFrame(PusherCloseCode.ClientEventRejected, message))
   const channel = frame.channel
   if (!state.app.clientEvents) return reject('Client events are disabled for this app')
@@ -31,4 +32,6 @@ export function handleClientEvent(publisher: RealtimeHubPort, logger: LoggerPort
   const userId = kind === 'presence' ? (state.channels.get(channel) ?? undefined) : undefined
   const request = { appId: state.app.id, channels: [channel], event: frame.event, data, exceptSocketId: state.subscriber.socketId, userId }
   publisher.publish(request).catch((err: unknown) => logger.error({ err, channel }, 'client event delivery failed'))
+  // Reported by the server the client is connected to, so a cluster sends its webhook once.
+  observer?.observe({ name: 'client_event', appId: state.app.id, channel, event: frame.event, data, socketId: state.subscriber.socketId, userId })
 }

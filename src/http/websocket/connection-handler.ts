@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto'
 import type { WebSocket } from 'ws'
+import type { LifecycleObserver } from '../../domain/lifecycle/lifecycle-event.js'
 import type { LoggerPort } from '../../domain/ports/logger-port.js'
 import type { AppLookup, HeraldApp } from '../../domain/realtime/herald-app.js'
 import type { LocalRealtimeHub } from '../../domain/realtime/local-realtime-hub.js'
@@ -28,6 +29,8 @@ export interface ConnectionHandlerOptions {
   readonly logger: LoggerPort
   /** A socket with more bytes queued than this is closed with 4100. */
   readonly maxBufferedBytes: number
+  /** Told of client events and cache misses (webhooks, in-process hooks). @default none */
+  readonly observer?: LifecycleObserver
 }
 
 type Handler = (state: ConnectionState, frame: ClientFrame) => void
@@ -57,6 +60,7 @@ export class ConnectionHandler {
   readonly #publisher: RealtimeHubPort
   readonly #logger: LoggerPort
   readonly #maxBufferedBytes: number
+  readonly #observer: LifecycleObserver | undefined
   readonly #connections = new Map<string, ConnectionState>()
   readonly #handlers: ReadonlyMap<string, Handler>
   /** Refused sockets still in their closing handshake; a shutdown drops those that never answer. */
@@ -72,6 +76,7 @@ export class ConnectionHandler {
     this.#publisher = options.publisher
     this.#logger = options.logger
     this.#maxBufferedBytes = options.maxBufferedBytes
+    this.#observer = options.observer
     // A Map, not an object literal: event names come from clients, and `constructor` or `__proto__`
     // must be unknown events, not inherited properties.
     this.#handlers = new Map<string, Handler>([
@@ -214,7 +219,7 @@ export class ConnectionHandler {
     try {
       const handler = this.#handlers.get(frame.event)
       if (handler !== undefined) handler(state, frame)
-      else if (frame.event.startsWith('client-')) handleClientEvent(this.#publisher, this.#logger, state, frame)
+      else if (frame.event.startsWith('client-')) handleClientEvent(this.#publisher, this.#logger, state, frame, this.#observer)
       else {
         state.subscriber.send(errorFrame(null, `Unknown event ${JSON.stringify(frame.event)}`))
         this.#logger.debug({ socketId: state.subscriber.socketId, event: frame.event }, 'unknown event')
@@ -238,7 +243,7 @@ export class ConnectionHandler {
   #subscribe(state: ConnectionState, frame: ClientFrame): void {
     const data = tryParseSubscribeData(frame.data)
     if (data === undefined) state.subscriber.send(errorFrame(null, 'pusher:subscribe needs data {channel: string, auth?: string, channel_data?: string}'))
-    else handleSubscribe(this.#hub, state, data)
+    else handleSubscribe(this.#hub, state, data, this.#observer)
   }
 
   #unsubscribe(state: ConnectionState, frame: ClientFrame): void {

@@ -1,5 +1,6 @@
 import { verifyChannelAuth } from '../../domain/auth/pusher-signature.js'
 import { channelKindOf, isValidChannelName } from '../../domain/channels/channel-name.js'
+import type { LifecycleObserver } from '../../domain/lifecycle/lifecycle-event.js'
 import type { LocalRealtimeHub, PresenceMember } from '../../domain/realtime/local-realtime-hub.js'
 import { isCacheChannel, serialiseEventFrame } from '../../domain/realtime/local-realtime-hub.js'
 import type { ConnectionState } from './connection-state.js'
@@ -96,7 +97,7 @@ function authorise(state: ConnectionState, data: SubscribeData): Authorised {
  * `pusher:subscribe`: validate, authorise, add to the hub, answer `subscription_succeeded`
  * (with the roster on presence channels) and replay a cache channel's last event.
  */
-export function handleSubscribe(hub: LocalRealtimeHub, state: ConnectionState, data: SubscribeData): void {
+export function handleSubscribe(hub: LocalRealtimeHub, state: ConnectionState, data: SubscribeData, observer?: LifecycleObserver): void {
   const channel = data.channel
   const send = (frame: string): void => state.subscriber.send(frame)
   if (!channel.startsWith(SERVER_TO_USER_PREFIX) && !isValidChannelName(channel)) {
@@ -117,7 +118,10 @@ export function handleSubscribe(hub: LocalRealtimeHub, state: ConnectionState, d
   const succeed = (roster: string | undefined): void => {
     send(serialiseEventFrame('pusher_internal:subscription_succeeded', channel, roster ?? EMPTY_DATA))
     if (isCacheChannel(channel)) {
-      send(hub.cachedFrame(state.app.id, channel) ?? serialiseEventFrame('pusher:cache_miss', channel, EMPTY_DATA))
+      const cached = hub.cachedFrame(state.app.id, channel)
+      if (cached !== undefined) return send(cached)
+      send(serialiseEventFrame('pusher:cache_miss', channel, EMPTY_DATA))
+      observer?.observe({ name: 'cache_miss', appId: state.app.id, channel })
     }
   }
   // In a cluster the roster comes from shared state (it settles, never rejects); otherwise it is local.
