@@ -187,7 +187,7 @@ export class ClusterPresenceStore {
     const failed = results.find((r) => r.status === 'rejected')
     if (failed !== undefined) {
       this.#dirty = true
-      throw (failed as PromiseRejectedResult).reason
+      throw (failed).reason
     }
   }
 
