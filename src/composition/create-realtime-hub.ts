@@ -44,8 +44,8 @@ export async function createRealtimeHub(options: CreateHubOptions): Promise<Crea
   }
   // Imported on demand so a single-process server never loads ioredis.
   const { RedisClusterHub } = await import('../adapters/redis/redis-cluster-hub.js')
-  const cluster = new RedisClusterHub({ redis, defaultAppId: options.defaultAppId, logger: options.logger })
-  const local = new LocalRealtimeHub({ ...hubOptions, clusterState: cluster })
-  await cluster.start(local)
-  return { local, hub: cluster, close: () => cluster.close(), health: () => cluster.health() }
+  // The cluster hub owns this server's local hub (one-way: the local hub sees only a narrow port).
+  const cluster = new RedisClusterHub({ redis, defaultAppId: options.defaultAppId, logger: options.logger, local: hubOptions })
+  await cluster.start()
+  return { local: cluster.local, hub: cluster, close: () => cluster.close(), health: () => cluster.health() }
 }
