@@ -42,18 +42,13 @@ export async function createRealtimeHub(options: CreateHubOptions): Promise<Crea
   }
   const redis = clusterRedisOptions(options.config)
   if (redis === undefined) {
-    const local = new LocalRealtimeHub({ ...hubOptions, ...(options.lifecycle === undefined ? {} : { observer: options.lifecycle.observer }) })
+    const local = new LocalRealtimeHub({ ...hubOptions, observer: options.lifecycle?.observer })
     return { local, hub: local, close: async () => {}, health: () => undefined }
   }
   // Imported on demand so a single-process server never loads ioredis.
   const { RedisClusterHub } = await import('../adapters/redis/redis-cluster-hub.js')
-  const cluster = new RedisClusterHub({
-    redis,
-    defaultAppId: options.defaultAppId,
-    logger: options.logger,
-    ...(options.lifecycle === undefined ? {} : { lifecycle: options.lifecycle.settled }),
-  })
-  const local = new LocalRealtimeHub({ ...hubOptions, clusterState: cluster })
-  await cluster.start(local)
-  return { local, hub: cluster, close: () => cluster.close(), health: () => cluster.health() }
+  // The cluster hub owns this server's local hub (one-way: the local hub sees only a narrow port).
+  const cluster = new RedisClusterHub({ redis, defaultAppId: options.defaultAppId, logger: options.logger, local: hubOptions, lifecycle: options.lifecycle?.settled })
+  await cluster.start()
+  return { local: cluster.local, hub: cluster, close: () => cluster.close(), health: () => cluster.health() }
 }

@@ -143,7 +143,7 @@ function loadSection(schema: TSchema, given: unknown, fromEnv: Plain, path: stri
     issues.push({ path, message: `expected an object (got ${show(given)})` })
     return undefined
   }
-  const merged = { ...(convertEnvStrings(schema, fromEnv) as Plain), ...(given ?? {}) }
+  const merged = { ...(convertEnvStrings(schema, fromEnv) as Plain), ...given }
   const value = withDefaults(schema, merged) as Plain
   for (const issue of checkSection(schema, value, path)) {
     const key = issue.path.slice(path.length + 1)

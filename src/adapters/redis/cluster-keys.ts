@@ -44,6 +44,26 @@ export class ClusterKeys {
     return `${this.#base}server:${serverId}:presence`
   }
 
+  /** ZSET of departures (channel_vacated, member_removed) waiting for their delay, scored by when they are due (epoch ms). */
+  get departures(): string {
+    return `${this.#base}departures`
+  }
+
+  /**
+   * One channel's cluster-wide occupancy: a HASH server id → that server's subscriptions, and the STRING
+   * token of a pending `channel_vacated` (cleared when the channel is occupied again within the delay).
+   * Same hash tag as the presence keys: one slot per channel.
+   */
+  occupancy(appId: string, channel: string): readonly [counts: string, vacating: string] {
+    const tag = `${this.#base}occupancy:{${appId}:${channel}}`
+    return [tag, `${tag}:vacating`]
+  }
+
+  /** HASH user id → token of a pending `member_removed` on a presence channel (cleared when the user returns in time). */
+  presenceLeaving(appId: string, channel: string): string {
+    return `${this.#base}presence:{${appId}:${channel}}:leaving`
+  }
+
   /** The three hashes of one presence channel: connection → user, user → connection count, user → user_info. */
   presence(appId: string, channel: string): readonly [conns: string, users: string, info: string] {
     const tag = `${this.#base}presence:{${appId}:${channel}}`

@@ -1,3 +1,4 @@
+import type { ClusterLifecycle } from './cluster-lifecycle.js'
 import { ClusterKeys, channelField, parseChannelField } from './cluster-keys.js'
 import type { RedisClient } from './redis-connection.js'
 
@@ -11,12 +12,15 @@ export class ClusterOccupancy {
   readonly #keys: ClusterKeys
   readonly #serverId: string
   readonly #counts = new Map<string, number>()
+  readonly #lifecycle: ClusterLifecycle | undefined
   #dirty = false
 
-  constructor(client: RedisClient, keys: ClusterKeys, serverId: string) {
+  /** With `lifecycle`, each change is also recorded per channel, so the cluster-wide occupied/vacated transitions are reported once. */
+  constructor(client: RedisClient, keys: ClusterKeys, serverId: string, lifecycle?: ClusterLifecycle) {
     this.#client = client
     this.#keys = keys
     this.#serverId = serverId
+    this.#lifecycle = lifecycle
   }
 
   get dirty(): boolean {
@@ -39,12 +43,16 @@ export class ClusterOccupancy {
     write.catch(() => {
       this.#dirty = true
     })
+    this.#lifecycle?.occupancy(appId, channel, n).catch(() => {
+      this.#dirty = true
+    })
   }
 
   /** Rewrites this server's hash from the local counts. */
   async reconcile(): Promise<void> {
     this.#dirty = false
     const key = this.#keys.channelCounts(this.#serverId)
+    if (this.#lifecycle !== undefined) await this.#reconcileChannels(this.#lifecycle, await this.#client.hkeys(key))
     const pipeline = this.#client.multi().del(key)
     if (this.#counts.size > 0) pipeline.hset(key, Object.fromEntries(this.#counts))
     const results = await pipeline.exec()
@@ -52,6 +60,30 @@ export class ClusterOccupancy {
     if (failed !== undefined) {
       this.#dirty = true
       throw failed[0]
+    }
+  }
+
+  /** Per-channel counts: this server's live ones, and 0 for channels it had in Redis but left meanwhile. */
+  async #reconcileChannels(lifecycle: ClusterLifecycle, stored: readonly string[]): Promise<void> {
+    const fields = new Set([...stored, ...this.#counts.keys()])
+    const writes = [...fields].map(async (field) => {
+      const parsed = parseChannelField(field)
+      if (parsed !== undefined) await lifecycle.occupancy(parsed.appId, parsed.channel, this.#counts.get(field) ?? 0)
+    })
+    const failed = (await Promise.allSettled(writes)).find((r) => r.status === 'rejected')
+    if (failed !== undefined) {
+      this.#dirty = true
+      throw failed.reason
+    }
+  }
+
+  /** Removes dead (or leaving) server `serverId`'s counts from every channel, reporting the channels it leaves empty. */
+  async reap(serverId: string): Promise<void> {
+    const lifecycle = this.#lifecycle
+    if (lifecycle === undefined) return
+    for (const field of await this.#client.hkeys(this.#keys.channelCounts(serverId))) {
+      const parsed = parseChannelField(field)
+      if (parsed !== undefined) await lifecycle.occupancy(parsed.appId, parsed.channel, 0, serverId)
     }
   }
 

@@ -1,11 +1,13 @@
 import type { LoggerPort } from '../../domain/ports/logger-port.js'
-import type { PresenceMember } from '../../domain/realtime/local-realtime-hub.js'
+import type { PresenceMember } from '../../domain/realtime/presence-member.js'
+import type { ClusterLifecycle } from './cluster-lifecycle.js'
 import { ClusterKeys, connectionField, decodePresenceEntry, encodePresenceEntry, type PresenceEntry } from './cluster-keys.js'
 import type { RedisClient } from './redis-connection.js'
 
 /**
  * Records a connection in a channel's hashes; returns `{first, HGETALL info}`. `first` is 1 only when
- * this is the user's first connection on the channel anywhere in the cluster. Idempotent per
+ * this is the user's first connection on the channel anywhere in the cluster, 2 when it is also the return of a
+ * user whose `member_removed` webhook was still pending (KEYS[4], cleared: nothing to report). Idempotent per
  * connection (HSETNX), so re-registering after a Redis restart never double-counts.
  */
 const JOIN_SCRIPT = `
@@ -14,25 +16,31 @@ if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 1 then
   if redis.call('HINCRBY', KEYS[2], ARGV[2], 1) == 1 then
     redis.call('HSET', KEYS[3], ARGV[2], ARGV[3])
     first = 1
+    if redis.call('HDEL', KEYS[4], ARGV[2]) == 1 then first = 2 end
   end
 end
 return {first, redis.call('HGETALL', KEYS[3])}
 `
 
-/** Removes a connection; returns 1 only when it was the user's last one in the cluster. Idempotent. */
+/**
+ * Removes a connection; returns 1 only when it was the user's last one in the cluster, and then marks the user's
+ * `member_removed` pending with token ARGV[3] (KEYS[4], expiring after ARGV[4] ms). Idempotent.
+ */
 const LEAVE_SCRIPT = `
 if redis.call('HDEL', KEYS[1], ARGV[1]) == 0 then return 0 end
 if redis.call('HINCRBY', KEYS[2], ARGV[2], -1) <= 0 then
   redis.call('HDEL', KEYS[2], ARGV[2])
   redis.call('HDEL', KEYS[3], ARGV[2])
+  redis.call('HSET', KEYS[4], ARGV[2], ARGV[3])
+  redis.call('PEXPIRE', KEYS[4], ARGV[4])
   return 1
 end
 return 0
 `
 
 interface PresenceCommands {
-  heraldPresenceJoin(conns: string, users: string, info: string, field: string, userId: string, infoJson: string): Promise<[number, string[]]>
-  heraldPresenceLeave(conns: string, users: string, info: string, field: string, userId: string): Promise<number>
+  heraldPresenceJoin(conns: string, users: string, info: string, leaving: string, field: string, userId: string, infoJson: string): Promise<[number, string[]]>
+  heraldPresenceLeave(conns: string, users: string, info: string, leaving: string, field: string, userId: string, token: string, ttlMs: number): Promise<number>
 }
 
 /** Sends a presence event to a channel: cluster-wide, or only to this process's connections. */
@@ -47,6 +55,8 @@ export interface ClusterPresenceStoreOptions {
   readonly announce: PresenceAnnouncer
   /** Delivers to this process only (used while Redis is unreachable). */
   readonly announceLocally: PresenceAnnouncer
+  /** Reports member_added/member_removed for webhooks and hooks, once for the cluster. @default none */
+  readonly lifecycle?: ClusterLifecycle | undefined
 }
 
 const MEMBER_ADDED = 'pusher_internal:member_added'
@@ -68,6 +78,7 @@ export class ClusterPresenceStore {
   readonly #logger: LoggerPort
   readonly #announce: PresenceAnnouncer
   readonly #announceLocally: PresenceAnnouncer
+  readonly #lifecycle: ClusterLifecycle | undefined
   /** app \0 channel → socket id → member: this process's presence connections. */
   readonly #local = new Map<string, Map<string, PresenceMember>>()
   /** Set when a write could not reach Redis; the next {@link reconcile} repairs shared state. */
@@ -85,8 +96,9 @@ export class ClusterPresenceStore {
     this.#logger = options.logger
     this.#announce = options.announce
     this.#announceLocally = options.announceLocally
-    options.client.defineCommand('heraldPresenceJoin', { numberOfKeys: 3, lua: JOIN_SCRIPT })
-    options.client.defineCommand('heraldPresenceLeave', { numberOfKeys: 3, lua: LEAVE_SCRIPT })
+    this.#lifecycle = options.lifecycle
+    options.client.defineCommand('heraldPresenceJoin', { numberOfKeys: 4, lua: JOIN_SCRIPT })
+    options.client.defineCommand('heraldPresenceLeave', { numberOfKeys: 4, lua: LEAVE_SCRIPT })
     this.#commands = options.client as unknown as PresenceCommands
   }
 
@@ -187,7 +199,7 @@ export class ClusterPresenceStore {
     const failed = results.find((r) => r.status === 'rejected')
     if (failed !== undefined) {
       this.#dirty = true
-      throw (failed as PromiseRejectedResult).reason
+      throw (failed).reason
     }
   }
 
@@ -245,17 +257,24 @@ export class ClusterPresenceStore {
 
   async #write(entry: PresenceEntry, userInfo: unknown): Promise<[boolean, string[]]> {
     const [conns, users, info] = this.#keys.presence(entry.appId, entry.channel)
+    const leaving = this.#keys.presenceLeaving(entry.appId, entry.channel)
     const registered = this.#client.sadd(this.#keys.presenceEntries(this.#serverId), encodePresenceEntry(entry))
-    const joined = this.#commands.heraldPresenceJoin(conns, users, info, connectionField(this.#serverId, entry.socketId), entry.userId, JSON.stringify(userInfo ?? null))
+    const field = connectionField(this.#serverId, entry.socketId)
+    const joined = this.#commands.heraldPresenceJoin(conns, users, info, leaving, field, entry.userId, JSON.stringify(userInfo ?? null))
     const [, [first, infos]] = await Promise.all([registered, joined])
-    return [first === 1, infos]
+    this.#lifecycle?.memberJoined(entry.appId, entry.channel, entry.userId, first)
+    return [first >= 1, infos]
   }
 
   async #remove(serverId: string, entry: PresenceEntry): Promise<boolean> {
     const [conns, users, info] = this.#keys.presence(entry.appId, entry.channel)
-    const left = this.#commands.heraldPresenceLeave(conns, users, info, connectionField(serverId, entry.socketId), entry.userId)
+    const leaving = this.#keys.presenceLeaving(entry.appId, entry.channel)
+    const token = this.#lifecycle?.token() ?? ''
+    const ttlMs = this.#lifecycle?.markerTtlMs ?? 1
+    const left = this.#commands.heraldPresenceLeave(conns, users, info, leaving, connectionField(serverId, entry.socketId), entry.userId, token, ttlMs)
     const unregistered = this.#client.srem(this.#keys.presenceEntries(serverId), encodePresenceEntry(entry))
     const [last] = await Promise.all([left, unregistered])
+    if (last === 1) await this.#lifecycle?.memberLeft(entry.appId, entry.channel, entry.userId, token)
     return last === 1
   }
 
