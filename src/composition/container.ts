@@ -132,7 +132,15 @@ export async function startHeraldContainer(config: Readonly<HeraldConfig>, deps:
  */
 export async function disposeHeraldContainer(c: DependencyContainer): Promise<void> {
   const { broadcasting, serverHub, serverLifecycle } = c.resolve<Lifecycle>(Tokens.Lifecycle)
-  const results = await Promise.allSettled([broadcasting?.close(), serverHub?.close().finally(() => serverLifecycle?.close())])
+  // The lifecycle closes after the hub: leaving the cluster may still report departures.
+  const closeServer = async (): Promise<void> => {
+    try {
+      await serverHub?.close()
+    } finally {
+      await serverLifecycle?.close()
+    }
+  }
+  const results = await Promise.allSettled([broadcasting?.close(), closeServer()])
   await c.dispose()
   const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []))
   if (failures.length === 1) throw failures[0]

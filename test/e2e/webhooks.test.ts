@@ -94,7 +94,7 @@ describe('webhooks from one server to real receivers, validated by the pusher SD
     await join(reloaded, 'presence-reload')
     // The first tab is gone on the server before the marker channel is left, so its departure was seen first.
     await waitFor(async () => (await server.app.herald.hub.channel(APP.id, 'presence-reload')).subscriptionCount === 1, { what: 'the first tab to be gone' })
-    await waitFor(async () => (await server.app.herald.hub.channel(APP.id, 'reload-marker')).occupied === false, { what: 'reload-marker to be left' })
+    await waitFor(async () => !(await server.app.herald.hub.channel(APP.id, 'reload-marker')).occupied, { what: 'reload-marker to be left' })
     await waitFor(() => all.named('channel_vacated', 'reload-marker').length === 1, { what: 'the marker channel_vacated', timeoutMs: DEPARTURE_WAIT_MS })
     assert.equal(all.named('member_added', 'presence-reload').length, 1)
     assert.equal(all.named('member_removed', 'presence-reload').length, 0)

@@ -45,7 +45,7 @@ export async function startWebhookReceiver(app: { appId: string; key: string; se
     req.on('data', (c: Buffer) => chunks.push(c))
     req.on('end', () => {
       const rawBody = Buffer.concat(chunks).toString('utf8')
-      const webhook = sdk.webhook({ headers: req.headers as Record<string, string>, rawBody })
+      const webhook = sdk.webhook({ headers: req.headers, rawBody })
       const valid = webhook.isValid()
       const status = receiver.status(received.length)
       received.push({ headers: req.headers, rawBody, valid, events: valid ? (webhook.getEvents() as unknown as Record<string, unknown>[]) : [], status })

@@ -62,7 +62,7 @@ test('past the retry bound a delivery is given up, logged as failed and counted'
   assert.ok(sender.stats().retried >= 2)
   const failed = logger.lines.find((l) => l.level === 'error')
   assert.equal(failed?.msg, 'webhook delivery failed; giving up')
-  assert.equal((failed?.obj as { problem: string }).problem, 'HTTP 503')
+  assert.deepEqual(failed?.obj, { url: r.url, appId: 'a', events: 1, attempts: sender.stats().retried + 1, problem: 'HTTP 503' })
 })
 
 test('a hanging receiver costs at most maxPending requests: the overflow is dropped, counted and logged once per 1000', async (t) => {
@@ -87,7 +87,8 @@ test('an attempt past timeoutMs counts as failed, and a closing sender abandons 
   const sender = new HttpWebhookSender({ logger, timeoutMs: 20, retry: { initialDelayMs: 60_000, maxDelayMs: 60_000, retryForMs: 600_000 } })
   sender.deliver(request(r.url))
   await waitFor(() => sender.stats().retried === 1, { what: 'the timed-out attempt to be scheduled again' })
-  assert.match(String((logger.lines.find((l) => l.level === 'debug')?.obj as { problem: string }).problem), /Timeout|abort/i)
+  const retry = logger.lines.find((l) => l.level === 'debug')
+  assert.match(JSON.stringify(retry?.obj), /"problem":"(TimeoutError|AbortError)/)
   await sender.close(1000)
   assert.deepEqual(sender.stats(), { delivered: 0, failed: 1, dropped: 0, retried: 1, pending: 0 })
 })
