@@ -13,6 +13,7 @@ import { StaticAppLookup } from '../domain/realtime/static-app-lookup.js'
 import { createBroadcasting } from './create-broadcasting.js'
 import { createServerLifecycle, type ServerLifecycle, type ServerLifecycleOptions } from './create-lifecycle.js'
 import { createRealtimeHub, type CreatedHub } from './create-realtime-hub.js'
+import { subscriptionCountPort } from './subscription-count-port.js'
 import { driverAuthFor } from './driver-auth.js'
 import { Tokens } from './tokens.js'
 
@@ -121,6 +122,7 @@ export async function startHeraldContainer(config: Readonly<HeraldConfig>, deps:
   c.register(Tokens.Apps, { useValue: apps })
   c.register(Tokens.ServerHub, { useValue: serverHub })
   c.register(Tokens.ServerLifecycle, { useValue: serverLifecycle })
+  serverLifecycle.pipeline.connectCounts(subscriptionCountPort(serverHub))
   Object.assign(c.resolve<Lifecycle>(Tokens.Lifecycle), { serverHub, serverLifecycle })
   return c
 }

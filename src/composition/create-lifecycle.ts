@@ -28,6 +28,7 @@ export function createServerLifecycle(apps: AppLookup, logger: LoggerPort, optio
     app: (appId) => apps.byId(appId),
     delivery: sender,
     onHookError: (err, event) => logger.error({ err, event: event.name, channel: event.channel }, 'a lifecycle hook listener failed'),
+    onCountError: (err, appId, channel) => logger.warn({ err, appId, channel }, 'sending a subscription count failed'),
     ...options.pipeline,
   })
   return {

@@ -1,6 +1,7 @@
 import type { HeraldConfig } from '../config/schema.js'
 import type { LifecyclePipeline } from '../domain/lifecycle/lifecycle-pipeline.js'
 import type { LoggerPort } from '../domain/ports/logger-port.js'
+import { LocalCountWindows } from '../domain/lifecycle/subscription-count-throttle.js'
 import { LocalRealtimeHub } from '../domain/realtime/local-realtime-hub.js'
 import { PusherCloseCode } from '../domain/realtime/pusher-close-codes.js'
 import type { RealtimeHubPort } from '../domain/realtime/realtime-hub-port.js'
@@ -28,6 +29,8 @@ export interface CreatedHub {
   close(): Promise<void>
   /** What `GET /up` reports besides `status`: the cluster's Redis state; undefined for a single process. */
   health(): { readonly connected: boolean; readonly subscribed: boolean } | undefined
+  /** Claims a channel's subscription-count window (shared by the cluster's servers, or this process's own). */
+  claimCountWindow(appId: string, channel: string, windowMs: number): Promise<true | number>
 }
 
 /**
@@ -43,12 +46,25 @@ export async function createRealtimeHub(options: CreateHubOptions): Promise<Crea
   const redis = clusterRedisOptions(options.config)
   if (redis === undefined) {
     const local = new LocalRealtimeHub({ ...hubOptions, observer: options.lifecycle?.observer })
-    return { local, hub: local, close: async () => {}, health: () => undefined }
+    const windows = new LocalCountWindows()
+    return { local, hub: local, close: async () => {}, health: () => undefined, claimCountWindow: async (a, c, ms) => windows.claim(a, c, ms) }
   }
   // Imported on demand so a single-process server never loads ioredis.
   const { RedisClusterHub } = await import('../adapters/redis/redis-cluster-hub.js')
   // The cluster hub owns this server's local hub (one-way: the local hub sees only a narrow port).
-  const cluster = new RedisClusterHub({ redis, defaultAppId: options.defaultAppId, logger: options.logger, local: hubOptions, lifecycle: options.lifecycle?.settled })
+  const cluster = new RedisClusterHub({
+    redis,
+    defaultAppId: options.defaultAppId,
+    logger: options.logger,
+    local: { ...hubOptions, observer: options.lifecycle?.observer },
+    lifecycle: options.lifecycle?.settled,
+  })
   await cluster.start()
-  return { local: cluster.local, hub: cluster, close: () => cluster.close(), health: () => cluster.health() }
+  return {
+    local: cluster.local,
+    hub: cluster,
+    close: () => cluster.close(),
+    health: () => cluster.health(),
+    claimCountWindow: (a, c, ms) => cluster.claimCountWindow(a, c, ms),
+  }
 }

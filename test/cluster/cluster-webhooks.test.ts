@@ -39,7 +39,7 @@ describe('webhooks from a cluster of three herald serve processes', () => {
   before(async () => {
     redis = await startRedis()
     receiver = await startWebhookReceiver({ appId: APP.id, key: APP.key, secret: APP.secret })
-    const env = { REDIS_PREFIX: PREFIX, BROADCAST_APP_WEBHOOKS: JSON.stringify([{ url: receiver.url }]) }
+    const env = { REDIS_PREFIX: PREFIX, BROADCAST_APP_WEBHOOKS: JSON.stringify([{ url: receiver.url }]), BROADCAST_APP_SUBSCRIPTION_COUNT: 'true' }
     servers = await Promise.all([0, 1, 2].map(() => spawnHerald(redis.url, env)))
   })
   after(async () => {
@@ -74,6 +74,18 @@ describe('webhooks from a cluster of three herald serve processes', () => {
     c2.pusher.unsubscribe('orders')
     await waitFor(() => seen('channel_vacated', 'orders').length === 1, { what: 'channel_vacated for orders', timeoutMs: DEPARTURE_WAIT_MS })
     assert.ok(receiver.received.every((r) => r.valid), 'every request passes the SDK check')
+  })
+
+  test('pusher:subscription_count carries the cluster-wide count to subscribers on every server', async () => {
+    const subscribers = [await client(0), await client(1), await client(2)]
+    const counts = subscribers.map(() => [] as number[])
+    for (const [i, c] of subscribers.entries()) {
+      c.pusher.subscribe('counted').bind('pusher:subscription_count', (data: { subscription_count: number }) => void counts[i]!.push(data.subscription_count))
+      await c.join('counted')
+    }
+    await waitFor(() => counts.every((seen) => seen.at(-1) === 3), { what: 'every subscriber to see a count of 3', timeoutMs: 10_000 })
+    await waitFor(() => receiver.named('subscription_count', 'counted').at(-1)?.subscription_count === 3, { what: 'the webhook of 3', timeoutMs: 10_000 })
+    for (const c of subscribers) c.pusher.unsubscribe('counted')
   })
 
   test('a SIGKILLed server\'s departure produces its member_removed and channel_vacated once, from the reaper', async () => {

@@ -75,6 +75,7 @@ describe('webhooks from one server to real receivers, validated by the pusher SD
     assert.equal(all.named('channel_vacated', 'orders').length, 1)
     assert.deepEqual(all.named('member_removed', 'presence-room'), [{ name: 'member_removed', channel: 'presence-room', user_id: 'ann' }])
 
+    assert.deepEqual(all.named('subscription_count'), [], 'the app does not count subscriptions')
     assert.ok(all.received.length > 0)
     for (const r of all.received) {
       assert.equal(r.valid, true, `the SDK rejected ${r.rawBody}`)
@@ -167,5 +168,30 @@ describe('in-process lifecycle hooks of a mounted app (fastify.herald.on)', () =
     dee.unsubscribe('presence-hooks')
     await waitFor(() => seen.includes('removed dee'), { what: 'the member_removed hook', timeoutMs: DEPARTURE_WAIT_MS })
     assert.deepEqual(seen, ['occupied presence-hooks', `added ${APP.id} presence-hooks dee`, 'client client-wave {"hi":1} dee', 'removed dee'])
+  })
+})
+
+describe('subscription counting (subscriptionCount: true)', () => {
+  test('pusher-js gets pusher:subscription_count with the channel\'s count, and the receiver a subscription_count webhook', async (t) => {
+    const receiver = await startWebhookReceiver(SDK_APP)
+    t.after(() => receiver.close())
+    const server = await startHerald({ config: { apps: [{ ...APP, subscriptionCount: true, webhooks: [{ url: receiver.url, eventTypes: ['subscription_count'] }] }] } })
+    t.after(() => server.close())
+    const counts: number[] = []
+    const first = await server.client()
+    const channel = first.subscribe('counted')
+    channel.bind('pusher:subscription_count', (data: { subscription_count: number }) => void counts.push(data.subscription_count))
+    await waitFor(() => channel.subscribed, { what: 'the first subscription' })
+    const others = [await server.client(), await server.client()]
+    for (const c of others) await join(c, 'counted')
+    // Throttled: the first change goes out at once, the rest once the window ends, ending on the current count.
+    await waitFor(() => counts.at(-1) === 3, { what: 'pusher:subscription_count of 3', timeoutMs: 10_000 })
+    await waitFor(() => receiver.named('subscription_count', 'counted').at(-1)?.subscription_count === 3, { what: 'the subscription_count webhook of 3', timeoutMs: 10_000 })
+    assert.ok(counts.length < 4, `throttled: ${counts.length} counts for 3 changes`)
+    const presence = await member(server, 'eve')
+    await join(presence, 'presence-counted')
+    others[0]!.unsubscribe('counted')
+    await waitFor(() => counts.at(-1) === 2, { what: 'pusher:subscription_count of 2', timeoutMs: 10_000 })
+    assert.deepEqual(receiver.delivered().filter((e) => e.channel !== 'counted'), [], 'presence channels are not counted')
   })
 })

@@ -59,6 +59,11 @@ export class ClusterKeys {
     return [tag, `${tag}:vacating`]
   }
 
+  /** STRING set (with a TTL) while one server's subscription count of a channel is the latest sent: one count per window for the cluster. */
+  countWindow(appId: string, channel: string): string {
+    return `${this.#base}count-window:{${appId}:${channel}}`
+  }
+
   /** HASH user id → token of a pending `member_removed` on a presence channel (cleared when the user returns in time). */
   presenceLeaving(appId: string, channel: string): string {
     return `${this.#base}presence:{${appId}:${channel}}:leaving`

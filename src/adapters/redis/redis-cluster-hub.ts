@@ -237,6 +237,18 @@ export class RedisClusterHub implements RealtimeHubPort {
   }
 
   /**
+   * Claims a channel's subscription-count window for the cluster (SET NX PX): `true` when this server is to send
+   * the count, otherwise the ms until the window ends. Without Redis, this server sends its own count.
+   */
+  async claimCountWindow(appId: string, channel: string, windowMs: number): Promise<true | number> {
+    const s = this.#session
+    if (s === undefined || s.store.status !== 'ready') return true
+    const key = this.#keys.countWindow(appId, channel)
+    if ((await s.store.set(key, this.#serverId, 'PX', windowMs, 'NX')) === 'OK') return true
+    return Math.max(1, await s.store.pttl(key))
+  }
+
+  /**
    * Leaves the cluster: this server's remaining presence members are removed (with
    * `member_removed` to the other servers), its registration deleted, its connections quit.
    */

@@ -3,6 +3,7 @@ import { LifecycleDelay } from './lifecycle-delay.js'
 import type { LifecycleEvent, LifecycleObserver } from './lifecycle-event.js'
 import { fanOutLifecycle, LifecycleHooks } from './lifecycle-hooks.js'
 import type { ScheduleTimer } from './lifecycle-timer.js'
+import { SubscriptionCountThrottle, type SubscriptionCountPort } from './subscription-count-throttle.js'
 import { WebhookDispatcher, type WebhookApp } from './webhook-dispatcher.js'
 import type { WebhookDeliveryPort } from './webhook-request.js'
 
@@ -14,12 +15,16 @@ export interface LifecyclePipelineOptions {
   readonly delivery: WebhookDeliveryPort
   /** A hook listener threw or rejected. */
   readonly onHookError: (err: unknown, event: LifecycleEvent) => void
+  /** Sending a subscription count failed (Redis, the hub). */
+  readonly onCountError: (err: unknown, appId: string, channel: string) => void
   /** Departure delay, ms. @default 3000 */
   readonly delayMs?: number
   /** Batching window, ms. @default 50 */
   readonly batchWindowMs?: number
   /** Most events per request. @default 50 */
   readonly batchMaxEvents?: number
+  /** Most one subscription count per channel per this many ms. @default 1000 */
+  readonly countWindowMs?: number
   /** Timer port, for tests. */
   readonly schedule?: ScheduleTimer
   /** Clock of `time_ms`, for tests. @default Date.now */
@@ -34,12 +39,14 @@ export interface LifecyclePipeline {
   readonly settled: LifecycleObserver
   /** The in-process listeners. */
   readonly hooks: LifecycleHooks
+  /** Connects subscription counting to the server's hub, once it exists. */
+  connectCounts(port: SubscriptionCountPort): void
   /** Sends what is held (departures, open batches) now; at shutdown. */
   flush(): void
 }
 
 /**
- * observer → departure delay → settled → (in-process hooks, and for apps with webhooks: batching → one signed
+ * observer → departure delay → settled (subscription counts throttled) → (in-process hooks, and for apps with webhooks: batching → one signed
  * request per target → delivery).
  */
 export function createLifecyclePipeline(options: LifecyclePipelineOptions): LifecyclePipeline {
@@ -56,16 +63,32 @@ export function createLifecyclePipeline(options: LifecyclePipelineOptions): Life
       if (dispatcher.wants(event.appId)) batcher.observe(event)
     },
   }
-  const settled = fanOutLifecycle(hooks, webhooks)
+  // Raw count changes are throttled into sent counts here; every other event passes through.
+  const settled = new SubscriptionCountThrottle({
+    next: fanOutLifecycle(hooks, webhooks),
+    enabled: (appId) => options.app(appId)?.subscriptionCount === true,
+    onError: options.onCountError,
+    windowMs: options.countWindowMs,
+    schedule: options.schedule,
+  })
   const delay = new LifecycleDelay({
     next: settled,
     delayMs: options.delayMs,
     schedule: options.schedule,
   })
+  // Nothing is held for events nobody listens to (an app without webhooks or counting, and no hooks). Any hook
+  // counts, not only one of the event's name: a held departure must see the return that cancels it.
+  const wanted = (event: LifecycleEvent): boolean =>
+    event.name === 'subscription_count' ? options.app(event.appId)?.subscriptionCount === true : dispatcher.wants(event.appId) || hooks.has()
   return {
-    observer: delay,
+    observer: {
+      observe(event) {
+        if (wanted(event)) delay.observe(event)
+      },
+    },
     settled,
     hooks,
+    connectCounts: (port) => settled.connect(port),
     flush() {
       delay.flush()
       batcher.flush()

@@ -7,6 +7,8 @@ import type { WebhookTarget } from './webhook-target.js'
 export interface WebhookApp extends AppCredentials {
   readonly id: string
   readonly webhooks?: readonly WebhookTarget[] | undefined
+  /** Whether subscription counts are sent (`subscriptionCount: true`). */
+  readonly subscriptionCount?: boolean | undefined
 }
 
 /**

@@ -34,8 +34,9 @@ export interface LocalRealtimeHubOptions {
    */
   readonly clusterState?: ClusterStatePort
   /**
-   * Told of channel_occupied/vacated and member_added/removed (webhooks, in-process hooks). A single process
-   * only: in a cluster those follow cluster-wide state and the cluster reports them. @default none
+   * Told of channel_occupied/vacated and member_added/removed (webhooks, in-process hooks) — a single process
+   * only: in a cluster those follow cluster-wide state and the cluster reports them — and of every change of a
+   * non-presence channel's subscription count (raw `subscription_count`, throttled downstream). @default none
    */
   readonly observer?: LifecycleObserver | undefined
 }
@@ -85,7 +86,7 @@ export class LocalRealtimeHub implements RealtimeHubPort {
     this.#terminatedCode = options.terminatedCloseCode ?? DEFAULT_TERMINATED_CLOSE_CODE
     this.#cache = new ChannelEventCache(options.cacheTtlMs ?? DEFAULT_CACHE_TTL_MS, options.now ?? Date.now)
     this.#cluster = options.clusterState
-    this.#observer = options.clusterState === undefined ? options.observer : undefined
+    this.#observer = options.observer
   }
 
   /**
@@ -135,7 +136,10 @@ export class LocalRealtimeHub implements RealtimeHubPort {
     if (member !== undefined && this.#cluster !== undefined) return this.#subscribeClusterPresence(this.#cluster, appId, channel, subscriber, member)
     const added = this.#subscriptions.add(appId, channel, subscriber)
     const clusterRoster = added ? this.#cluster?.subscribed(appId, channel, subscriber.socketId, member) : undefined
-    if (added && this.#subscriptions.count(appId, channel) === 1) this.#observer?.observe({ name: 'channel_occupied', appId, channel })
+    if (added) {
+      if (this.#cluster === undefined && this.#subscriptions.count(appId, channel) === 1) this.#observer?.observe({ name: 'channel_occupied', appId, channel })
+      if (member === undefined) this.#countChanged(appId, channel)
+    }
     if (member === undefined) return { added }
     const k = key(appId, channel)
     let roster = this.#rosters.get(k)
@@ -164,9 +168,10 @@ export class LocalRealtimeHub implements RealtimeHubPort {
     }
     if (!this.#subscriptions.remove(appId, channel, subscriber)) return false
     this.#cluster?.unsubscribed(appId, channel, subscriber.socketId, userId)
-    const vacated = this.#subscriptions.count(appId, channel) === 0
+    const vacated = this.#cluster === undefined && this.#subscriptions.count(appId, channel) === 0
     if (userId === undefined) {
       if (vacated) this.#observer?.observe({ name: 'channel_vacated', appId, channel })
+      this.#countChanged(appId, channel)
       return true
     }
     this.#users.change(appId, userId, subscriber, -1)
@@ -279,6 +284,11 @@ export class LocalRealtimeHub implements RealtimeHubPort {
   /** Sizes of the internal maps, for leak tests. */
   stats(): { apps: number; rosters: number; users: number; cached: number } {
     return { apps: this.#subscriptions.appCount, rosters: this.#rosters.size, users: this.#users.size, cached: this.#cache.size }
+  }
+
+  /** A non-presence channel's count changed: reported raw (throttled downstream, for apps that count). */
+  #countChanged(appId: string, channel: string): void {
+    this.#observer?.observe({ name: 'subscription_count', appId, channel, subscriptionCount: this.#subscriptions.count(appId, channel) })
   }
 
   #info(appId: string, channel: string): ChannelInfo {

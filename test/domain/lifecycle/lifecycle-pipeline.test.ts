@@ -20,6 +20,7 @@ function setUp() {
     app: (id) => (apps as Record<string, (typeof apps)['hooked'] | (typeof apps)['plain']>)[id],
     delivery: { deliver: (r) => sent.push(r) },
     onHookError: (err, e) => errors.push(`${e.name}: ${(err as Error).message}`),
+    onCountError: (err) => errors.push(`count: ${(err as Error).message}`),
     delayMs: 100,
     batchWindowMs: 10,
     batchMaxEvents: 10,
@@ -79,4 +80,15 @@ test('hooks: on/off, has(), and a listener that throws or rejects is reported wh
   hooks.observe(event)
   assert.deepEqual(heard, ['u'])
   hooks.observe({ name: 'cache_miss', appId: 'a', channel: 'cache-c' })
+})
+
+test('nothing is held for an app without webhooks or counting while no hook listens; raw counts need subscriptionCount', () => {
+  const { timers, sent, pipeline } = setUp()
+  pipeline.observer.observe({ name: 'channel_vacated', appId: 'plain', channel: 'c' })
+  pipeline.observer.observe({ name: 'subscription_count', appId: 'hooked', channel: 'c', subscriptionCount: 1 })
+  const heard: string[] = []
+  pipeline.hooks.on('channel_vacated', (e) => void heard.push(e.channel))
+  timers.advance(1000)
+  assert.deepEqual(heard, [])
+  assert.deepEqual(sent, [])
 })

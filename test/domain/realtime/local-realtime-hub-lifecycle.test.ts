@@ -6,10 +6,13 @@ import { LocalRealtimeHub } from '../../../src/domain/realtime/local-realtime-hu
 import { SubscriberFake } from './fake-subscriber.js'
 
 function names(events: LifecycleEvent[]): string[] {
-  return events.map((e) => `${e.name} ${e.channel}${'userId' in e && e.userId !== undefined ? ` ${e.userId}` : ''}`)
+  return events.map((e) => {
+    const extra = e.name === 'subscription_count' ? ` =${e.subscriptionCount}` : 'userId' in e && e.userId !== undefined ? ` ${e.userId}` : ''
+    return `${e.name} ${e.channel}${extra}`
+  })
 }
 
-test('a single process reports occupancy on the first and last subscriber, and presence once per user', () => {
+test('a single process reports occupancy on the first and last subscriber, presence once per user, and every count change', () => {
   const events: LifecycleEvent[] = []
   const hub = new LocalRealtimeHub({ observer: { observe: (e) => events.push(e) } })
   const [a, b, c] = [new SubscriberFake('1.1'), new SubscriberFake('2.2'), new SubscriberFake('3.3')]
@@ -18,23 +21,30 @@ test('a single process reports occupancy on the first and last subscriber, and p
   hub.subscribe('app', 'orders', b)
   hub.subscribe('app', 'presence-r', a, { userId: 'u', userInfo: undefined })
   hub.subscribe('app', 'presence-r', c, { userId: 'u', userInfo: undefined })
-  assert.deepEqual(names(events), ['channel_occupied orders', 'channel_occupied presence-r', 'member_added presence-r u'])
+  assert.deepEqual(names(events), [
+    'channel_occupied orders',
+    'subscription_count orders =1',
+    'subscription_count orders =2',
+    'channel_occupied presence-r',
+    'member_added presence-r u',
+  ])
+  events.length = 0
   hub.unsubscribe('app', 'orders', a)
   hub.unsubscribe('app', 'presence-r', a, 'u')
-  assert.equal(events.length, 3)
+  assert.deepEqual(names(events), ['subscription_count orders =1'])
   hub.unsubscribe('app', 'orders', b)
   hub.unsubscribe('app', 'presence-r', c, 'u')
   hub.unsubscribe('app', 'presence-r', c, 'u')
-  assert.deepEqual(names(events).slice(3), ['channel_vacated orders', 'member_removed presence-r u', 'channel_vacated presence-r'])
+  assert.deepEqual(names(events).slice(1), ['channel_vacated orders', 'subscription_count orders =0', 'member_removed presence-r u', 'channel_vacated presence-r'])
   assert.ok(events.every((e) => e.appId === 'app'))
 })
 
-test('in a cluster the local hub reports nothing: occupancy and rosters are the cluster\'s to report', () => {
+test('in a cluster the local hub reports only count changes: occupancy and rosters are the cluster\'s to report', () => {
   const events: LifecycleEvent[] = []
   const cluster: ClusterStatePort = { subscribed: () => undefined, unsubscribed: () => {} }
   const hub = new LocalRealtimeHub({ clusterState: cluster, observer: { observe: (e) => events.push(e) } })
   const a = new SubscriberFake('1.1')
   hub.subscribe('app', 'orders', a)
   hub.unsubscribe('app', 'orders', a)
-  assert.deepEqual(events, [])
+  assert.deepEqual(names(events), ['subscription_count orders =1', 'subscription_count orders =0'])
 })
