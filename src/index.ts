@@ -22,6 +22,8 @@ export { PusherBroadcaster } from './adapters/pusher/pusher-broadcaster.js'
 export { PusherOptionsSchema, type PusherOptions } from './adapters/pusher/pusher-options.js'
 export { AblyBroadcaster } from './adapters/ably/ably-broadcaster.js'
 export { AblyOptionsSchema, type AblyOptions } from './adapters/ably/ably-options.js'
+export { HttpWebhookSender, type HttpWebhookSenderOptions, type WebhookSenderStats } from './adapters/webhooks/http-webhook-sender.js'
+export { WebhookTargetSchema, type WebhookTargetConfig } from './adapters/webhooks/webhook-options.js'
 
 export { driverFactories, createDriver, type DriverDeps, type DriverFactory } from './composition/driver-registry.js'
 export { createBroadcasting } from './composition/create-broadcasting.js'

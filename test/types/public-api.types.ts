@@ -70,3 +70,14 @@ app.post('/orders/:id/ship', async (request) => {
 })
 // @ts-expect-error -- plugin options are checked: no such option
 await app.register(herald, { authPrefixx: '/x' })
+
+// In-process lifecycle hooks: the listener's event is narrowed by the name; unknown names are refused.
+const offHook = app.herald.on('member_added', (event) => {
+  type _Member = Expect<Equal<typeof event.userId, string>>
+})
+offHook()
+app.herald.on('client_event', (event) => {
+  type _Sender = Expect<Equal<typeof event.userId, string | undefined>>
+})
+// @ts-expect-error -- not a lifecycle event
+app.herald.on('channel_existence', () => {})
