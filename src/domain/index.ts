@@ -23,6 +23,12 @@ export * from './ports/logger-port.js'
 export type { BroadcastMessage } from './broadcasting/broadcast-message.js'
 export * from './broadcasting/index.js'
 
+export * from './queue/queue-port.js'
+export * from './queue/broadcast-job.js'
+export { backoffDelayMs, type Backoff } from './queue/backoff.js'
+export * from './models/model-event.js'
+export * from './notifications/broadcast-notification.js'
+
 export * from './realtime/herald-app.js'
 export * from './realtime/realtime-hub-port.js'
 // Teammates' server-state files (pure logic behind small interfaces).
