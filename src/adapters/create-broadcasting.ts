@@ -1,6 +1,6 @@
 import type { HeraldConfig } from '../config/schema.js'
 import { resolveDefaultConnection } from '../config/resolve-default-connection.js'
-import { Broadcasting } from '../domain/broadcasting/broadcasting.js'
+import { Broadcasting, type QueueConnections } from '../domain/broadcasting/broadcasting.js'
 import type { BroadcasterPort } from '../domain/ports/broadcaster-port.js'
 import { createDriver, type DriverDeps } from './registry.js'
 
@@ -12,12 +12,18 @@ import { createDriver, type DriverDeps } from './registry.js'
  *   server), else `null` (Laravel's default), see `resolveDefaultConnection`.
  * - With a hub, a `local` connection exists even when the config names none.
  * - Every connection is created now, so a missing dependency fails at start-up, not at the first broadcast.
+ * - `queues` (from `createQueues(config.queue)`) queues events that are not `ShouldBroadcastNow`;
+ *   without it every event is sent at once.
  *
  * @example
  * const broadcasting = createBroadcasting(loadConfig())
  * await broadcasting.channel('orders').broadcast('OrderCreated', { id: 1 })
  */
-export function createBroadcasting(config: Pick<HeraldConfig, 'default' | 'connections' | 'apps'>, deps: DriverDeps = {}): Broadcasting {
+export function createBroadcasting(
+  config: Pick<HeraldConfig, 'default' | 'connections' | 'apps'>,
+  deps: DriverDeps = {},
+  queues?: QueueConnections,
+): Broadcasting {
   const hostMounted = deps.hub !== undefined
   const driverDeps: DriverDeps = { ...deps, ...(deps.appId === undefined && config.apps[0] !== undefined ? { appId: config.apps[0].id } : {}) }
   const connections: Record<string, BroadcasterPort> = {}
@@ -27,5 +33,5 @@ export function createBroadcasting(config: Pick<HeraldConfig, 'default' | 'conne
   const defaultName = resolveDefaultConnection(config, { hostMounted })
   if (defaultName === 'null' && configured.null === undefined) configured.null = { driver: 'null' }
   for (const [name, connection] of Object.entries(configured)) connections[name] = createDriver(name, connection, driverDeps)
-  return new Broadcasting({ default: defaultName, connections })
+  return new Broadcasting({ default: defaultName, connections, queues })
 }
