@@ -44,7 +44,7 @@ const CORE_API = {
 const FASTIFY_API = { default: 'function', herald: 'function', startServer: 'function', createRealtimeHub: 'function', StaticAppLookup: 'function' } as const
 const TESTING_API = { BroadcasterFake: 'function' } as const
 
-const SDK_PATTERN = String.raw`/node_modules/(ioredis|ably|pusher)/`
+const SDK_PATTERN = String.raw`/node_modules/(ioredis|ably|pusher|bullmq|typeorm)/`
 
 /** Shared by both probes: the `typeof` of each expected name, and a broadcast through the fake. */
 const PROBE_BODY = `
