@@ -25,6 +25,11 @@ export * from './broadcasting/index.js'
 
 export * from './ports/driver-auth-port.js'
 export * from './within-deadline.js'
+export * from './queue/queue-port.js'
+export * from './queue/broadcast-job.js'
+export { backoffDelayMs, type Backoff } from './queue/backoff.js'
+export * from './models/model-event.js'
+export * from './notifications/broadcast-notification.js'
 
 export * from './realtime/herald-app.js'
 export * from './realtime/static-app-lookup.js'

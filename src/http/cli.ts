@@ -1,9 +1,14 @@
 import { startServer } from './serve.js'
+import { startWorkCommand } from '../composition/work-command.js'
 
-const USAGE = 'Usage: herald serve   (env: HOST, PORT=6001, BROADCAST_APP_ID, BROADCAST_APP_KEY, BROADCAST_APP_SECRET)'
+const USAGE = [
+  'Usage: herald serve   (env: HOST, PORT=6001, BROADCAST_APP_ID, BROADCAST_APP_KEY, BROADCAST_APP_SECRET)',
+  '       herald work    deliver queued broadcasts (env: QUEUE_CONNECTION=bullmq, REDIS_URL, BROADCAST_CONNECTION and its driver\'s)',
+].join('\n')
 
 async function main(argv: readonly string[]): Promise<number> {
   const command = argv[0]
+  if (command === 'work') return startWorkCommand()
   if (command !== 'serve') {
     console.error(command === undefined ? USAGE : `Unknown command ${JSON.stringify(command)}\n${USAGE}`)
     return 2

@@ -44,7 +44,7 @@ const CORE_API = {
 const FASTIFY_API = { default: 'function', herald: 'function', startServer: 'function', createRealtimeHub: 'function', StaticAppLookup: 'function' } as const
 const TESTING_API = { BroadcasterFake: 'function' } as const
 
-const SDK_PATTERN = String.raw`/node_modules/(ioredis|ably|pusher)/`
+const SDK_PATTERN = String.raw`/node_modules/(ioredis|ably|pusher|bullmq|typeorm)/`
 
 /** Shared by both probes: the `typeof` of each expected name, and a broadcast through the fake. */
 const PROBE_BODY = `
@@ -182,7 +182,7 @@ describe('the packed herald package', { timeout: 150_000 }, () => {
     assert.equal(manifest.type, 'module')
     assert.equal(manifest.sideEffects, false)
     assert.equal(manifest.engines.node, '>=20.19')
-    assert.deepEqual(Object.keys(manifest.exports), ['.', './fastify', './testing'])
+    assert.deepEqual(Object.keys(manifest.exports), ['.', './fastify', './testing', './typeorm'])
     for (const [subpath, conditions] of Object.entries(manifest.exports)) {
       // TypeScript picks the first matching condition, so `types` must come before `default`.
       assert.deepEqual(Object.keys(conditions), ['types', 'default'], `exports["${subpath}"] must be { types, default } in that order`)
