@@ -19,6 +19,7 @@ export const HeraldErrorCode = {
   InvalidApiSignature: 'HERALD_ERR_INVALID_API_SIGNATURE',
   InvalidRequest: 'HERALD_ERR_INVALID_REQUEST',
   Unauthenticated: 'HERALD_ERR_UNAUTHENTICATED',
+  InvalidCommand: 'HERALD_ERR_INVALID_COMMAND',
 } as const
 
 export type HeraldErrorCode = (typeof HeraldErrorCode)[keyof typeof HeraldErrorCode]
