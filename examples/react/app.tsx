@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 // A React page on Herald: @laravel/echo-react's Echo pointed at Herald, and herald/react's hook typing each event
 // from the server's class. test/e2e/react-hook.test.ts bundles it with esbuild and runs it in Chromium.
 import { configureEcho, useConnectionStatus } from '@laravel/echo-react'
