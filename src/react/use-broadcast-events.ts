@@ -33,15 +33,27 @@ export function useBroadcastEvents<E = unknown>(channel: string, event: string, 
   const visibility = options.visibility ?? 'private'
   const max = options.max ?? DEFAULT_MAX
   const key = `${visibility}:${channel}:${event}`
-  const [received, setReceived] = useState<{ key: string; items: ReadonlyArray<EventPayload<E>> }>({ key, items: NONE })
+  const [received, setReceived] = useState<ReceivedEvents<EventPayload<E>>>({ key, items: NONE })
   useEcho<EventPayload<E>, BroadcastDriver, ChannelVisibility>(
     channel,
     echoEventName(event),
-    (payload) => setReceived((state) => ({ key, items: [...(state.key === key ? state.items : NONE), payload].slice(-max) })),
+    (payload) => setReceived((state) => appendEvent(state, key, payload, max)),
     [key, max],
     visibility,
   )
   return received.key === key ? received.items : NONE
+}
+
+/** The hook's state: the events received for one subscription (`visibility:channel:event`). */
+export interface ReceivedEvents<P> {
+  readonly key: string
+  readonly items: readonly P[]
+}
+
+/** Adds `payload` for subscription `key`, starting over when the key changed and keeping the last `max`. */
+export function appendEvent<P>(state: ReceivedEvents<P>, key: string, payload: P, max: number): ReceivedEvents<P> {
+  const previous = state.key === key ? state.items : NONE
+  return { key, items: [...previous, payload].slice(-Math.max(1, max)) }
 }
 
 /** Echo prefixes names with its `App.Events` namespace unless they start with a dot; Herald's names are global. */

@@ -56,15 +56,17 @@ test('the generated event, listener, channel class and config work together', as
 })
 `
 
+/** The stdout of a command that must succeed; a failure quotes its output. */
+async function ok(result: Promise<RunResult>): Promise<string> {
+  const r = await result
+  assert.equal(r.code, 0, `exit ${r.code ?? r.signal}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`)
+  return r.stdout
+}
+
 describe('generators in a fresh project', { timeout: 240_000 }, () => {
   let pkg: PackedHerald
   let cwd: string
   const herald = (...args: string[]): Promise<RunResult> => run(process.execPath, [join(pkg.installed, 'bin', 'herald.js'), ...args], { cwd, timeoutMs: 30_000 })
-  const ok = async (result: Promise<RunResult>): Promise<string> => {
-    const r = await result
-    assert.equal(r.code, 0, `exit ${r.code ?? r.signal}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`)
-    return r.stdout
-  }
 
   before(async () => {
     pkg = await packHerald()
@@ -87,14 +89,14 @@ describe('generators in a fresh project', { timeout: 240_000 }, () => {
   })
 
   it('refuses a bad name and an existing file from the installed bin, changing nothing', async () => {
-    const before = await readFile(join(cwd, 'src/broadcasting/events/order-shipped.ts'), 'utf8')
+    const original = await readFile(join(cwd, 'src/broadcasting/events/order-shipped.ts'), 'utf8')
     const bad = await herald('make:event', '123')
     assert.equal(bad.code, 1)
     assert.match(bad.stderr, /make:event "123": a name must be a PascalCase class name/)
     const again = await herald('make:event', 'OrderShipped', '--presence')
     assert.equal(again.code, 1)
     assert.match(again.stderr, /order-shipped\.ts already exists; nothing was written \(--force overwrites\)/)
-    assert.equal(await readFile(join(cwd, 'src/broadcasting/events/order-shipped.ts'), 'utf8'), before)
+    assert.equal(await readFile(join(cwd, 'src/broadcasting/events/order-shipped.ts'), 'utf8'), original)
   })
 
   it("type-checks as generated with the project's compiler (strict, no unused locals or parameters)", async () => {

@@ -14,17 +14,19 @@ import type { GeneratorCommand } from '../../src/cli/parse-command.js'
 
 const BIN = fileURLToPath(new URL('../../bin/herald.js', import.meta.url))
 
+/** Asserts that a command rejects with an InvalidCommandError whose message matches. */
+const refuses = (promise: Promise<unknown>, message: RegExp) =>
+  assert.rejects(promise, (err: unknown) => {
+    assert.ok(HeraldError.is(err, 'HERALD_ERR_INVALID_COMMAND'), String(err))
+    assert.match(err.message, message)
+    return true
+  })
+
 describe('herald install and make:*', () => {
   let cwd: string
   let printed: string[]
   const run = (command: GeneratorCommand, ...argv: string[]) => runGenerator(command, argv, { cwd, print: (line) => printed.push(line) })
   const read = (path: string) => readFile(join(cwd, path), 'utf8')
-  const refuses = (promise: Promise<unknown>, message: RegExp) =>
-    assert.rejects(promise, (err: unknown) => {
-      assert.ok(HeraldError.is(err, 'HERALD_ERR_INVALID_COMMAND'), String(err))
-      assert.match(err.message, message)
-      return true
-    })
 
   beforeEach(async () => {
     cwd = await mkdtemp(join(tmpdir(), 'herald-gen-'))

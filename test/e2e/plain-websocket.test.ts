@@ -20,6 +20,9 @@ interface PageHerald {
 }
 declare const window: { herald: PageHerald }
 
+/** The page's list of what happened, in order. */
+const items = (page: Page) => page.locator('#events li').allTextContents()
+
 describe('plain WebSocket client (examples/plain-websocket) in headless Chromium', () => {
   let app: FastifyInstance
   let browser: Browser
@@ -54,7 +57,6 @@ describe('plain WebSocket client (examples/plain-websocket) in headless Chromium
     await page.goto(`${origin}/?token=${token}`)
     return page
   }
-  const items = (page: Page) => page.locator('#events li').allTextContents()
   const withLog = async (body: () => Promise<void>) => {
     try {
       await body()
