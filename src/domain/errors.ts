@@ -23,6 +23,7 @@ export const HeraldErrorCode = {
   InvalidBroadcastJob: 'HERALD_ERR_INVALID_BROADCAST_JOB',
   BroadcastTimedOut: 'HERALD_ERR_BROADCAST_TIMED_OUT',
   UnknownQueueConnection: 'HERALD_ERR_UNKNOWN_QUEUE_CONNECTION',
+  InvalidCommand: 'HERALD_ERR_INVALID_COMMAND',
 } as const
 
 export type HeraldErrorCode = (typeof HeraldErrorCode)[keyof typeof HeraldErrorCode]

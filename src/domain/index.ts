@@ -16,6 +16,7 @@ export { MAX_USER_ID_LENGTH, defaultUserId, normalizeUserId, type UserIdResolver
 export * from './events/should-broadcast.js'
 export * from './events/broadcast-event.js'
 export * from './events/event-dispatcher.js'
+export type { EventPayload, Jsonified } from './events/event-payload.js'
 
 export * from './ports/broadcaster-port.js'
 export * from './ports/logger-port.js'
