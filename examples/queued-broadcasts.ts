@@ -51,7 +51,7 @@ console.log('dispatched: the order event is queued')
 
 // In your app this is `npx herald work`, or a worker started next to your server like this one.
 const worker = await startBroadcastWorker({ broadcasting, queue: config.queue! })
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, async () => {
-  await worker.close() // finishes the running jobs; waiting ones stay in Redis for the next worker
-  await broadcasting.close()
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => {
+  // close() finishes the running jobs; waiting ones stay in Redis for the next worker
+  void worker.close().then(() => broadcasting.close())
 })

@@ -35,7 +35,7 @@ export type QueueConfig = Static<typeof QueueConfigSchema>
 
 /** One queue connection as a user writes it; `driver` may be left out for a connection named after its driver. */
 export type QueueConnectionInput =
-  | ({ readonly driver?: 'sync' } & Partial<Omit<Static<typeof QueueConnectionSchemas.sync>, 'driver'>>)
+  | { readonly driver?: 'sync' }
   | ({ readonly driver?: 'bullmq' } & Partial<Omit<Static<typeof QueueConnectionSchemas.bullmq>, 'driver'>>)
 
 /** The `queue` section as a user writes it. */

@@ -3,18 +3,18 @@ import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { after, before, test } from 'node:test'
-import pg from 'pg'
+import { Client } from 'pg'
 
 const EXAMPLE = fileURLToPath(new URL('../../examples/model-events.ts', import.meta.url))
 const DATABASE_URL = process.env.HERALD_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 const SCHEMA = `herald_readme_${process.pid}`
 
 async function sql(query: string): Promise<void> {
-  const client = new pg.Client({ connectionString: DATABASE_URL })
+  const client = new Client({ connectionString: DATABASE_URL })
   try {
     await client.connect()
   } catch (err) {
-    throw new Error(`PostgreSQL is needed at ${DATABASE_URL} (set HERALD_TEST_DATABASE_URL): ${(err as Error).message}`)
+    throw new Error(`PostgreSQL is needed at ${DATABASE_URL} (set HERALD_TEST_DATABASE_URL): ${(err as Error).message}`, { cause: err })
   }
   try {
     await client.query(query)

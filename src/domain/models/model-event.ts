@@ -75,7 +75,7 @@ export class ModelEventOccurred implements ShouldBroadcast {
     }
     if (typeof model.name !== 'string' || model.name === '') throw new InvalidEventError('a model event needs the model name')
     if (model.key === undefined || model.key === null || model.key === '') {
-      throw new InvalidEventError(`a ${model.name} ${type} event needs the model key (got ${String(model.key)})`)
+      throw new InvalidEventError(`a ${model.name} ${type} event needs the model key (got ${JSON.stringify(model.key) ?? 'undefined'})`)
     }
     this.model = model
     this.type = type

@@ -94,7 +94,7 @@ function parseMessage(value: unknown): BroadcastMessage {
   // The same name rules as when the event was dispatched: a tampered job fails here, not at the driver.
   assertValidEventName(event)
   return freezeMessage({
-    channels: resolveChannelNames(channels as string[]),
+    channels: resolveChannelNames(channels),
     event,
     payload,
     ...(socketId === undefined ? {} : { socketId }),

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
-import pg from 'pg'
+import { Client } from 'pg'
 import { DataSource, EntitySchema } from 'typeorm'
 import { broadcastModelEvents } from '../../../src/adapters/typeorm/model-broadcast-subscriber.js'
 import { Broadcasting } from '../../../src/domain/broadcasting/broadcasting.js'
@@ -36,11 +36,11 @@ const broadcasting = new Broadcasting({ default: 'main', connections: { main: ne
 const logger = recordingLogger()
 
 before(async () => {
-  const admin = new pg.Client({ connectionString: DATABASE_URL })
+  const admin = new Client({ connectionString: DATABASE_URL })
   try {
     await admin.connect()
   } catch (err) {
-    throw new Error(`PostgreSQL is needed at ${DATABASE_URL} (set HERALD_TEST_DATABASE_URL): ${(err as Error).message}`)
+    throw new Error(`PostgreSQL is needed at ${DATABASE_URL} (set HERALD_TEST_DATABASE_URL): ${(err as Error).message}`, { cause: err })
   }
   await admin.query(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE; CREATE SCHEMA ${SCHEMA}`)
   await admin.end()
@@ -81,8 +81,8 @@ describe('TypeORM model broadcasting (real PostgreSQL)', () => {
       ['PostDeleted', [`private-App.Models.Post.${id}`]],
     ])
     assert.deepEqual(fake.calls[0]?.payload, { model: { id, title: 'Hello', deletedAt: null } })
-    assert.deepEqual((fake.calls[1]?.payload as { model: Post }).model.title, 'Hello, world')
-    assert.equal((fake.calls[4]?.payload as { model: Post }).model.id, id)
+    assert.deepEqual((fake.calls[1]!.payload as { model: Post }).model.title, 'Hello, world')
+    assert.equal((fake.calls[4]!.payload as { model: Post }).model.id, id)
     fake.assertQueued('PostCreated')
   })
 
