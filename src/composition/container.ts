@@ -10,8 +10,11 @@ import type { DriverAuthPort } from '../domain/ports/driver-auth-port.js'
 import type { LoggerPort } from '../domain/ports/logger-port.js'
 import type { RealtimeHubPort } from '../domain/realtime/realtime-hub-port.js'
 import { StaticAppLookup } from '../domain/realtime/static-app-lookup.js'
+import type { QueueConnections } from '../domain/broadcasting/broadcasting.js'
 import { createBroadcasting } from './create-broadcasting.js'
 import { createServerLifecycle, type ServerLifecycle, type ServerLifecycleOptions } from './create-lifecycle.js'
+import { createQueues } from './create-queue.js'
+import { startBroadcastWorker, type BroadcastWorker } from './start-broadcast-worker.js'
 import { createRealtimeHub, type CreatedHub } from './create-realtime-hub.js'
 import { subscriptionCountPort } from './subscription-count-port.js'
 import { driverAuthFor } from './driver-auth.js'
@@ -36,6 +39,7 @@ interface Lifecycle {
   broadcasting: Broadcasting | undefined
   serverHub: CreatedHub | undefined
   serverLifecycle?: ServerLifecycle | undefined
+  worker: BroadcastWorker | undefined
 }
 
 /**
@@ -51,13 +55,20 @@ interface Lifecycle {
  */
 export function createHeraldContainer(config: Readonly<HeraldConfig>, deps: HeraldContainerDeps = {}): DependencyContainer {
   const c = container.createChildContainer()
-  const lifecycle: Lifecycle = { broadcasting: undefined, serverHub: undefined }
+  const lifecycle: Lifecycle = { broadcasting: undefined, serverHub: undefined, worker: undefined }
   c.register(Tokens.Lifecycle, { useValue: lifecycle })
   c.register(Tokens.Config, { useValue: config })
   // Registered only when given: without one, the log driver keeps its stdout default instead of going silent.
   if (deps.logger !== undefined) c.register(Tokens.Logger, { useValue: deps.logger })
   if (deps.hub !== undefined) c.register(Tokens.RealtimeHub, { useValue: deps.hub })
   c.register(Tokens.Apps, { useFactory: instanceCachingFactory((r) => new StaticAppLookup(r.resolve<HeraldConfig>(Tokens.Config).apps)) })
+  // Queue connections connect on first use (bullmq), so building them costs nothing until an event is queued.
+  c.register(Tokens.Queues, {
+    useFactory: instanceCachingFactory<QueueConnections | null>((r) => {
+      const queue = r.resolve<HeraldConfig>(Tokens.Config).queue
+      return queue === undefined ? null : createQueues(queue)
+    }),
+  })
   c.register(Tokens.Broadcasting, {
     useFactory: instanceCachingFactory<Broadcasting>((r) => {
       const broadcasting = createBroadcasting(
@@ -67,6 +78,7 @@ export function createHeraldContainer(config: Readonly<HeraldConfig>, deps: Hera
           ...(r.isRegistered(Tokens.RealtimeHub) ? { hub: r.resolve<RealtimeHubPort>(Tokens.RealtimeHub) } : {}),
           ...(deps.appId === undefined ? {} : { appId: deps.appId }),
         },
+        r.resolve<QueueConnections | null>(Tokens.Queues) ?? undefined,
         deps.broadcaster === undefined ? {} : { defaultDriver: deps.broadcaster },
       )
       lifecycle.broadcasting = broadcasting
@@ -102,6 +114,11 @@ export interface HeraldServerDeps extends Omit<HeraldContainerDeps, 'hub' | 'app
   readonly maxBufferedBytes: number
   /** Webhook sender and pipeline tuning (retry policy, delays), for tests. @default Pusher's behaviour */
   readonly lifecycle?: ServerLifecycleOptions
+  /**
+   * Deliver queued broadcasts in this process too (a bullmq queue connection): `true` for the default queue
+   * connection, or which connection and queue names. @default false (run `npx herald work` elsewhere)
+   */
+  readonly worker?: boolean | { readonly connection?: string; readonly queues?: readonly string[] }
 }
 
 /**
@@ -123,7 +140,19 @@ export async function startHeraldContainer(config: Readonly<HeraldConfig>, deps:
   c.register(Tokens.ServerHub, { useValue: serverHub })
   c.register(Tokens.ServerLifecycle, { useValue: serverLifecycle })
   serverLifecycle.pipeline.connectCounts(subscriptionCountPort(serverHub))
-  Object.assign(c.resolve<Lifecycle>(Tokens.Lifecycle), { serverHub, serverLifecycle })
+  const lifecycle = c.resolve<Lifecycle>(Tokens.Lifecycle)
+  lifecycle.serverHub = serverHub
+  lifecycle.serverLifecycle = serverLifecycle
+  if (deps.worker !== undefined && deps.worker !== false) {
+    const chosen = deps.worker === true ? {} : deps.worker
+    lifecycle.worker = await startBroadcastWorker({
+      broadcasting: c.resolve<Broadcasting>(Tokens.Broadcasting),
+      queue: config.queue ?? { default: 'sync', connections: {} },
+      logger: deps.logger,
+      ...(chosen.connection === undefined ? {} : { connection: chosen.connection }),
+      ...(chosen.queues === undefined ? {} : { queues: chosen.queues }),
+    })
+  }
   return c
 }
 
@@ -133,7 +162,9 @@ export async function startHeraldContainer(config: Readonly<HeraldConfig>, deps:
  * together after.
  */
 export async function disposeHeraldContainer(c: DependencyContainer): Promise<void> {
-  const { broadcasting, serverHub, serverLifecycle } = c.resolve<Lifecycle>(Tokens.Lifecycle)
+  const { broadcasting, serverHub, worker, serverLifecycle } = c.resolve<Lifecycle>(Tokens.Lifecycle)
+  // The worker first: it finishes its running jobs through drivers that are still open.
+  const stopped = await Promise.allSettled([worker?.close()])
   // The lifecycle closes after the hub: leaving the cluster may still report departures.
   const closeServer = async (): Promise<void> => {
     try {
@@ -142,7 +173,7 @@ export async function disposeHeraldContainer(c: DependencyContainer): Promise<vo
       await serverLifecycle?.close()
     }
   }
-  const results = await Promise.allSettled([broadcasting?.close(), closeServer()])
+  const results = [...stopped, ...(await Promise.allSettled([broadcasting?.close(), closeServer()]))]
   await c.dispose()
   const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []))
   if (failures.length === 1) throw failures[0]

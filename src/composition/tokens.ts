@@ -25,6 +25,8 @@ export const Tokens = {
   DriverAuth: Symbol('DriverAuth'),
   /** The server's `ServerLifecycle` (webhooks and in-process hooks), only inside a Herald server. */
   ServerLifecycle: Symbol('ServerLifecycle'),
+  /** The queue connections (`QueueConnections`) built from the config's `queue` section, or `null` without one. */
+  Queues: Symbol('Queues'),
   /** Per-container bookkeeping of what was built and must be closed (see `disposeHeraldContainer`). */
   Lifecycle: Symbol('Lifecycle'),
 } as const

@@ -29,6 +29,8 @@ export const ENV_TABLE = [
   { env: 'HOST', path: ['server', 'host'] },
   { env: 'PORT', path: ['server', 'port'] },
   { env: 'HERALD_METRICS', path: ['server', 'metrics'] },
+  // Laravel's queue connection name; the predefined bullmq connection reads REDIS_URL too.
+  { env: 'QUEUE_CONNECTION', path: ['queue', 'default'] },
 ] as const
 
 /** One row of {@link ENV_TABLE}. */

@@ -1,4 +1,4 @@
-import type { MetricFamily } from './prometheus-text.js'
+import { Counter, Gauge, type Registry } from 'prom-client'
 
 /** The webhook sender's counters as `/metrics` shows them. */
 export interface WebhookStats {
@@ -9,13 +9,33 @@ export interface WebhookStats {
   readonly pending: number
 }
 
-/** Prometheus families of the webhook sender: deliveries, failures after the retry bound, overflow, retries, backlog. */
-export function webhookMetricFamilies(stats: WebhookStats): MetricFamily[] {
-  return [
-    { name: 'herald_webhooks_delivered_total', help: 'Webhook requests a receiver answered with 2xx.', type: 'counter', samples: [{ value: stats.delivered }] },
-    { name: 'herald_webhooks_failed_total', help: 'Webhook requests given up after retrying for the bounded time.', type: 'counter', samples: [{ value: stats.failed }] },
-    { name: 'herald_webhooks_dropped_total', help: 'Webhook requests dropped because the delivery queue was full.', type: 'counter', samples: [{ value: stats.dropped }] },
-    { name: 'herald_webhooks_retried_total', help: 'Webhook attempts that failed and were scheduled again.', type: 'counter', samples: [{ value: stats.retried }] },
-    { name: 'herald_webhooks_pending', help: 'Webhook requests queued, in flight or waiting to retry.', type: 'gauge', samples: [{ value: stats.pending }] },
-  ]
+/**
+ * Registers the webhook sender's families on `registry`, read from `stats` at each scrape: deliveries, failures
+ * after the retry bound, overflow of the bounded queue, retries, and the backlog.
+ */
+export function registerWebhookMetrics(registry: Registry, stats: () => WebhookStats): void {
+  const total = (name: string, help: string, pick: (s: WebhookStats) => number) =>
+    new Counter({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        // The sender owns the count; a scrape copies it (reset + inc of the running total is exact).
+        this.reset()
+        this.inc(pick(stats()))
+      },
+    })
+  total('herald_webhooks_delivered_total', 'Webhook requests a receiver answered with 2xx.', (s) => s.delivered)
+  total('herald_webhooks_failed_total', 'Webhook requests given up after retrying for the bounded time.', (s) => s.failed)
+  total('herald_webhooks_dropped_total', 'Webhook requests dropped because the delivery queue was full.', (s) => s.dropped)
+  total('herald_webhooks_retried_total', 'Webhook attempts that failed and were scheduled again.', (s) => s.retried)
+  const pending = new Gauge({
+    name: 'herald_webhooks_pending',
+    help: 'Webhook requests queued, in flight or waiting to retry.',
+    registers: [],
+    collect() {
+      this.set(stats().pending)
+    },
+  })
+  registry.registerMetric(pending)
 }
