@@ -81,7 +81,6 @@ export class LifecycleDelay implements LifecycleObserver {
 
 /** The same key for a departure and the return that cancels it. */
 function departureKey(event: LifecycleEvent): string {
-  const who = 'userId' in event && (event.name === 'member_added' || event.name === 'member_removed') ? `\u0000${event.userId}` : ''
-  const kind = event.name === 'member_added' || event.name === 'member_removed' ? 'member' : 'channel'
-  return `${kind}\u0000${event.appId}\u0000${event.channel}${who}`
+  const where = `${event.appId}\u0000${event.channel}`
+  return event.name === 'member_added' || event.name === 'member_removed' ? `member\u0000${where}\u0000${event.userId}` : `channel\u0000${where}`
 }
