@@ -21,13 +21,12 @@ import { settleWithin } from './settle-within.js'
 import { StaticAppLookup } from './static-app-lookup.js'
 import { stopListening } from './stop-listening.js'
 import { ConnectionHandler } from './websocket/connection-handler.js'
+import { FrameGuards, wsMessageLimit } from './websocket/frame-guard.js'
 import { refuseUpgrades } from './websocket/refuse-upgrades.js'
 import './fastify-types.js'
 
 const MIN_SWEEP_MS = 250
 const MAX_SWEEP_MS = 10_000
-/** The `ws` hard cap on a frame; per-app `maxMessageSize` is enforced below it with a `pusher:error`. */
-const MIN_WS_MAX_PAYLOAD = 1024 * 1024
 
 /** `X-Socket-ID` when the default connection can use it (Pusher's `1234.5678`; ably's base64url ids), else null. */
 function socketIdOf(request: FastifyRequest, broadcasting: Broadcasting): string | null {
@@ -88,7 +87,8 @@ const heraldPlugin: FastifyPluginAsync<HeraldPluginOptions> = async (fastify, op
   const prefix = typeof (options as { prefix?: unknown }).prefix === 'string' ? (options as { prefix: string }).prefix : ''
   const logger: LoggerPort = fastify.log.child({ module: 'herald' })
   const created = await createRealtimeHub({ maxBufferedBytes: opts.maxBufferedBytes, logger, config: opts.config, env: opts.env, defaultAppId: apps.defaultApp.id })
-  const handler = new ConnectionHandler({ apps, hub: created.local, publisher: created.hub, logger, maxBufferedBytes: opts.maxBufferedBytes })
+  const frameGuards = new FrameGuards({ frameTimeoutMs: config.server.frameTimeoutMs, logger })
+  const handler = new ConnectionHandler({ apps, hub: created.local, publisher: created.hub, logger, maxBufferedBytes: opts.maxBufferedBytes, frameGuards })
   const herald = createFacade(opts, config, apps, created.hub, logger)
 
   fastify.decorate('herald', herald)
@@ -108,6 +108,7 @@ const heraldPlugin: FastifyPluginAsync<HeraldPluginOptions> = async (fastify, op
   // then the HTTP connections still busy, then the drivers.
   fastify.addHook('preClose', async () => {
     clearInterval(sweeper)
+    frameGuards.stop()
     refuseUpgrades(fastify.server)
     const listener = stopListening(fastify.server)
     await handler.shutdown(opts.shutdownTimeoutMs)
@@ -120,7 +121,8 @@ const heraldPlugin: FastifyPluginAsync<HeraldPluginOptions> = async (fastify, op
     if (!(await settleWithin(closing, opts.shutdownTimeoutMs))) logger.warn({ timeoutMs: opts.shutdownTimeoutMs }, 'broadcasting drivers did not close in time; left behind')
   })
 
-  const maxPayload = Math.max(MIN_WS_MAX_PAYLOAD, ...apps.all().map((a) => a.maxMessageSize * 2))
+  // ws's one cap per server is the largest app's; FrameGuards holds each connection to its own app's.
+  const maxPayload = Math.max(...apps.all().map(wsMessageLimit))
   await registerWebSocket(fastify, prefix, handler, maxPayload)
   await fastify.register(upRoute, { prefix, health: created.health })
   if (config.server.metrics) await fastify.register(metricsRoute, { prefix, stats: () => created.local.metrics(), health: created.health })

@@ -1,0 +1,156 @@
+import type { Duplex } from 'node:stream'
+import type { WebSocket } from 'ws'
+import type { LoggerPort } from '../../domain/ports/logger-port.js'
+import type { HeraldApp } from '../../domain/realtime/herald-app.js'
+import { FrameTracker } from './frame-tracker.js'
+
+/** RFC 6455 close codes used here. */
+const MESSAGE_TOO_BIG = 1009
+const POLICY_VIOLATION = 1008
+
+/**
+ * Bytes a client message may exceed its app's `maxMessageSize` by and still be read whole: such a frame gets
+ * the friendly `pusher:error` and the connection stays. Anything bigger is refused as its header arrives.
+ */
+export const MESSAGE_SLACK_BYTES = 4096
+
+/** After the close frame, how long a client gets to close its side before the socket is destroyed. */
+const CLOSE_GRACE_MS = 1000
+const MAX_SWEEP_MS = 1000
+const MIN_SWEEP_MS = 25
+
+/** The largest message a connection of `app` may declare before it is closed with 1009. */
+export function wsMessageLimit(app: Pick<HeraldApp, 'maxMessageSize'>): number {
+  return app.maxMessageSize + MESSAGE_SLACK_BYTES
+}
+
+/** Options of {@link FrameGuards}. */
+export interface FrameGuardsOptions {
+  /** Longest a client may take to finish a frame (or fragmented message) it started, in ms. */
+  readonly frameTimeoutMs: number
+  readonly logger: LoggerPort
+}
+
+interface Watched {
+  readonly tracker: FrameTracker
+  readonly socket: WebSocket
+  readonly transport: Duplex
+  readonly limit: number
+  /** When the unfinished frame started; 0 when none is. */
+  since: number
+}
+
+/**
+ * Bounds what a WebSocket client can make the server hold before it completes a message: reads the frame
+ * headers from the TCP socket ahead of `ws` (whose `maxPayload` is one value per server), closes with 1009 a
+ * message declaring more than its app allows before its payload is buffered, and closes with 1008 a
+ * connection that has not completed a frame within `frameTimeoutMs`.
+ */
+export class FrameGuards {
+  readonly #timeoutMs: number
+  readonly #logger: LoggerPort
+  readonly #watched = new WeakMap<Duplex, Watched>()
+  /** Only connections in the middle of a frame: the sweep never walks idle ones. */
+  readonly #midFrame = new Set<Watched>()
+  readonly #timer: NodeJS.Timeout
+  readonly #onData: (this: Duplex, chunk: Buffer) => void
+  readonly #onClose: (this: Duplex) => void
+  #tooLarge = 0
+  #stalled = 0
+
+  constructor(options: FrameGuardsOptions) {
+    this.#timeoutMs = options.frameTimeoutMs
+    this.#logger = options.logger
+    const sweepMs = Math.max(MIN_SWEEP_MS, Math.min(MAX_SWEEP_MS, Math.floor(options.frameTimeoutMs / 4)))
+    this.#timer = setInterval(() => this.sweep(), sweepMs)
+    this.#timer.unref()
+    // One listener for every socket (`this` is the socket), so a connection holds no closure of its own.
+    const guards = this
+    this.#onData = function onData(chunk) {
+      const watched = guards.#watched.get(this)
+      if (watched !== undefined) guards.#read(watched, chunk)
+    }
+    this.#onClose = function onClose() {
+      guards.#forget(this)
+    }
+  }
+
+  /** Connections closed because a message declared more than its app's limit. */
+  get tooLargeClosed(): number {
+    return this.#tooLarge
+  }
+
+  /** Connections closed because a frame was not completed in time. */
+  get stalledClosed(): number {
+    return this.#stalled
+  }
+
+  /**
+   * Starts guarding an accepted connection; must run before its first data event (the upgrade's callback).
+   * @param transport the TCP socket (or stream) under `socket`.
+   */
+  watch(socket: WebSocket, transport: Duplex, app: Pick<HeraldApp, 'maxMessageSize'>): void {
+    const limit = wsMessageLimit(app)
+    this.#watched.set(transport, { tracker: new FrameTracker(limit), socket, transport, limit, since: 0 })
+    transport.prependListener('data', this.#onData)
+    transport.once('close', this.#onClose)
+  }
+
+  /** Closes connections whose unfinished frame is older than the bound. Runs on the guards' own timer. */
+  sweep(now = Date.now()): void {
+    for (const watched of this.#midFrame) {
+      if (now - watched.since < this.#timeoutMs) continue
+      this.#stalled++
+      this.#logger.debug({ timeoutMs: this.#timeoutMs }, 'websocket frame not completed in time; closing')
+      this.#refuse(watched, POLICY_VIOLATION, `Frame not completed within ${this.#timeoutMs} ms`)
+    }
+  }
+
+  /** Stops the sweep timer (shutdown). */
+  stop(): void {
+    clearInterval(this.#timer)
+  }
+
+  #read(watched: Watched, chunk: Buffer): void {
+    if (watched.tracker.feed(chunk) === 'too-large') {
+      this.#tooLarge++
+      this.#logger.debug({ limit: watched.limit }, 'websocket message over the limit; closing')
+      this.#refuse(watched, MESSAGE_TOO_BIG, `Message exceeds ${watched.limit} bytes`)
+      return
+    }
+    if (!watched.tracker.midFrame) {
+      watched.since = 0
+      this.#midFrame.delete(watched)
+    } else if (watched.since === 0) {
+      watched.since = Date.now()
+      this.#midFrame.add(watched)
+    }
+  }
+
+  /**
+   * Sends the close frame, then stops feeding `ws` (the rest of the stream is read and dropped, so the
+   * kernel never answers the client's unread bytes with a reset that would lose the close frame), ends the
+   * socket and destroys it if the client has not closed within the grace period.
+   */
+  #refuse(watched: Watched, code: number, reason: string): void {
+    const { socket, transport } = watched
+    this.#forget(transport)
+    socket.close(code, reason)
+    transport.removeAllListeners('data')
+    transport.on('data', discard)
+    transport.end()
+    setTimeout(() => transport.destroy(), CLOSE_GRACE_MS).unref()
+  }
+
+  #forget(transport: Duplex): void {
+    const watched = this.#watched.get(transport)
+    if (watched === undefined) return
+    this.#midFrame.delete(watched)
+    this.#watched.delete(transport)
+    transport.removeListener('data', this.#onData)
+  }
+}
+
+function discard(): void {
+  // Bytes after a refusal are read only so the socket can close cleanly; nothing keeps them.
+}
