@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto'
+import { createHash, createHmac, randomBytes } from 'node:crypto'
 import { connect, type Socket } from 'node:net'
 
 /**
@@ -143,4 +143,23 @@ async function waitUntil(check: () => boolean, timeoutMs = 10_000): Promise<void
     if (Date.now() > deadline) throw new Error('abuse client: the server did not answer the handshake in time')
     await new Promise((r) => setTimeout(r, 5))
   }
+}
+
+/** A Pusher API path with its signed query, as the SDKs build it (`body_md5` of `body` when given). */
+export function signedApiPath(options: { appId: string; key: string; secret: string; route: string; body?: string; method?: string }): string {
+  const path = `/apps/${options.appId}/${options.route}`
+  const params: Record<string, string> = { auth_key: options.key, auth_timestamp: String(Math.floor(Date.now() / 1000)), auth_version: '1.0' }
+  if (options.body !== undefined) params['body_md5'] = createHash('md5').update(options.body).digest('hex')
+  const query = Object.keys(params).sort().map((k) => `${k}=${params[k]}`).join('&')
+  const signature = createHmac('sha256', options.secret).update(`${options.method ?? 'POST'}\n${path}\n${query}`).digest('hex')
+  return `${path}?${query}&auth_signature=${signature}`
+}
+
+/** Sends the first `sent` bytes of a request's headers, then stops (slowloris). */
+export async function stalledHeaders(port: number, options: { path: string; sent?: number }): Promise<AttackSocket> {
+  const socket = await open(port)
+  const head = `POST ${options.path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nX-Padding: `
+  await write(socket, head.slice(0, options.sent ?? head.length))
+  const wroteAt = Date.now()
+  return track(socket, () => wroteAt)
 }

@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import { loadConfig } from '../config/load-config.js'
 import { herald } from './plugin.js'
 import { ServerLogController } from './server-log-controller.js'
+import { serverTimeoutOptions } from './server-timeouts.js'
 
 /** Inputs of {@link startServer}. */
 export interface StartServerOptions {
@@ -33,8 +34,9 @@ export interface HeraldServer {
  */
 export async function startServer(options: StartServerOptions = {}): Promise<HeraldServer> {
   const env = options.env ?? process.env
-  const { host, port } = loadConfig({}, env).server
-  const app = Fastify({ logger: options.logger ?? { level: env.LOG_LEVEL ?? 'info' }, logController: new ServerLogController() })
+  const { server } = loadConfig({}, env)
+  const { host, port } = server
+  const app = Fastify({ logger: options.logger ?? { level: env.LOG_LEVEL ?? 'info' }, logController: new ServerLogController(), ...serverTimeoutOptions(server) })
   await app.register(herald, { env, shutdownTimeoutMs: options.shutdownTimeoutMs ?? 5000 })
   await app.listen({ host, port })
   const address = app.server.address()
