@@ -16,6 +16,8 @@ import { parsePluginOptions, type HeraldPluginOptions, type ResolvedPluginOption
 import { broadcastingAuthRoutes } from './routes/broadcasting-auth.js'
 import { pusherApiRoutes } from './routes/pusher-api/index.js'
 import { metricsRoute } from './routes/metrics.js'
+import { abuseMetricFamilies } from './metrics/abuse-metrics.js'
+import { capPendingPerAddress } from './pending-cap.js'
 import { upRoute } from './routes/up.js'
 import { settleWithin } from './settle-within.js'
 import { StaticAppLookup } from './static-app-lookup.js'
@@ -123,13 +125,16 @@ const heraldPlugin: FastifyPluginAsync<HeraldPluginOptions> = async (fastify, op
 
   // ws's one cap per server is the largest app's; FrameGuards holds each connection to its own app's.
   const maxPayload = Math.max(...apps.all().map(wsMessageLimit))
+  const pending = capPendingPerAddress(fastify, config.server.maxPendingPerAddress)
   await registerWebSocket(fastify, prefix, handler, maxPayload)
   await fastify.register(upRoute, { prefix, health: created.health })
-  if (config.server.metrics) await fastify.register(metricsRoute, { prefix, stats: () => created.local.metrics(), health: created.health })
+  const extra = () => abuseMetricFamilies(pending.counts, frameGuards)
+  if (config.server.metrics) await fastify.register(metricsRoute, { prefix, stats: () => created.local.metrics(), health: created.health, extra })
   // With an `ably` default connection, @ably/laravel-echo's requests get Ably tokens (Laravel's behaviour).
   const ably = ablyAuthOptionsFor(config, herald.broadcasting.defaultConnection)
   await fastify.register(broadcastingAuthRoutes, { prefix: prefix + opts.authPrefix, authorizer: herald.channels, authenticate: opts.authenticate, logger, ...(ably === undefined ? {} : { ably }) })
   await fastify.register(pusherApiRoutes, { prefix, apps, hub: created.hub })
+  pending.seal()
 }
 
 /**

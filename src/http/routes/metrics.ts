@@ -8,6 +8,8 @@ export interface MetricsRouteOptions {
   readonly stats: () => HubStats
   /** The cluster's Redis state; undefined for a single process. */
   readonly health?: () => { readonly connected: boolean; readonly subscribed: boolean } | undefined
+  /** More families to append to each scrape (e.g. the abuse counters). @default none */
+  readonly extra?: () => readonly MetricFamily[]
 }
 
 /** The families of one scrape: this process's connections and deliveries, its memory and CPU, and Redis. */
@@ -39,7 +41,7 @@ export function heraldMetricFamilies(stats: HubStats, cluster: { connected: bool
  */
 export const metricsRoute: FastifyPluginAsync<MetricsRouteOptions> = async (fastify, options) => {
   fastify.get('/metrics', async (_request, reply) => {
-    const text = renderPrometheusText(heraldMetricFamilies(options.stats(), options.health?.()))
+    const text = renderPrometheusText([...heraldMetricFamilies(options.stats(), options.health?.()), ...(options.extra?.() ?? [])])
     return reply.type(PROMETHEUS_CONTENT_TYPE).send(text)
   })
 }
