@@ -20,7 +20,7 @@ export interface AttackSocket {
 }
 
 /** One payload chunk shared by every attacker, so the attacking side's memory does not blur the server's. */
-const PAYLOAD_CHUNK = randomBytes(64 * 1024)
+const PAYLOAD_CHUNK = Buffer.alloc(64 * 1024, 'x'.charCodeAt(0))
 const BODY_CHUNK = Buffer.alloc(64 * 1024, 'x'.charCodeAt(0))
 
 function track(socket: Socket, wroteAt: () => number): AttackSocket {
@@ -66,7 +66,10 @@ async function write(socket: Socket, data: Buffer | string): Promise<void> {
   })
 }
 
-/** The header of a masked client text frame declaring `length` payload bytes (RFC 6455 §5.2). */
+/**
+ * The header of a masked client text frame declaring `length` payload bytes (RFC 6455 §5.2). The mask key is
+ * zero, which is legal and leaves the payload as sent, so ASCII payloads stay valid UTF-8.
+ */
 export function maskedTextFrameHeader(length: number, fin = true): Buffer {
   const extended = length <= 125 ? 0 : length <= 0xffff ? 2 : 8
   const header = Buffer.alloc(2 + extended + 4)
@@ -79,7 +82,6 @@ export function maskedTextFrameHeader(length: number, fin = true): Buffer {
     header[1] = 0x80 | 127
     header.writeBigUInt64BE(BigInt(length), 2)
   }
-  randomBytes(4).copy(header, 2 + extended)
   return header
 }
 

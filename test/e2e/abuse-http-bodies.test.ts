@@ -71,7 +71,13 @@ test('a signed request declaring a body over its route limit is 413 before the b
   await waitFor(() => refused.httpStatus(), { what: 'the 413' })
   assert.equal(refused.httpStatus(), 413)
   assert.match(refused.received().toString(), /HERALD_ERR_PAYLOAD_TOO_LARGE/)
-  await waitFor(() => refused.closedAfterMs() !== undefined, { what: 'the refused connection to close' })
+  // Signed, so the server lets it send the rest (to read its 413 cleanly), bounded by the request timeout.
+  await waitFor(() => refused.closedAfterMs() !== undefined, { what: 'the refused connection to close', timeoutMs: REQUEST_TIMEOUT_MS + CLOSE_MARGIN_MS })
+  // A signed publisher sending a whole oversized body reads the 413 and its reason, not a reset.
+  const body = JSON.stringify({ name: 'E', channel: 'news', data: 'x'.repeat(200_000) })
+  const answer = await fetch(`${server.url}${signedApiPath({ ...APP, route: 'events', body })}`, { method: 'POST', body, headers: { 'content-type': 'application/json' } })
+  assert.equal(answer.status, 413)
+  assert.match(((await answer.json()) as { error: string }).error, /the limit is 45056 bytes/)
   // A real event with 10 240 bytes of quote-heavy data (escaped to twice that) still goes through.
   const response = await sdk.trigger('news', 'Big', '"'.repeat(10_238))
   assert.equal(response.status, 200)

@@ -31,8 +31,12 @@ export interface FrameGuardsOptions {
   readonly logger: LoggerPort
 }
 
+type DataListener = (this: Duplex, chunk: Buffer) => void
+
 interface Watched {
   readonly tracker: FrameTracker
+  /** The socket's own data listeners (ws's), fed only with chunks the guard let through. */
+  readonly downstream: readonly DataListener[]
   readonly socket: WebSocket
   readonly transport: Duplex
   readonly limit: number
@@ -41,10 +45,12 @@ interface Watched {
 }
 
 /**
- * Bounds what a WebSocket client can make the server hold before it completes a message: reads the frame
- * headers from the TCP socket ahead of `ws` (whose `maxPayload` is one value per server), closes with 1009 a
- * message declaring more than its app allows before its payload is buffered, and closes with 1008 a
- * connection that has not completed a frame within `frameTimeoutMs`.
+ * Bounds what a WebSocket client can make the server hold before it completes a message. It stands between
+ * the TCP socket and `ws` (whose `maxPayload` is one value per server): every chunk passes through it first,
+ * its frame headers are read, and a message declaring more than its app allows is closed with 1009 without
+ * that chunk or any later byte reaching `ws`. A connection that has not completed a frame within
+ * `frameTimeoutMs` is closed with 1008. Only public stream APIs are used: the socket's data listeners are
+ * moved behind the guard.
  */
 export class FrameGuards {
   readonly #timeoutMs: number
@@ -91,8 +97,10 @@ export class FrameGuards {
    */
   watch(socket: WebSocket, transport: Duplex, app: Pick<HeraldApp, 'maxMessageSize'>): void {
     const limit = wsMessageLimit(app)
-    this.#watched.set(transport, { tracker: new FrameTracker(limit), socket, transport, limit, since: 0 })
-    transport.prependListener('data', this.#onData)
+    const downstream = transport.listeners('data') as DataListener[]
+    transport.removeAllListeners('data')
+    this.#watched.set(transport, { tracker: new FrameTracker(limit), downstream, socket, transport, limit, since: 0 })
+    transport.on('data', this.#onData)
     transport.once('close', this.#onClose)
   }
 
@@ -118,6 +126,7 @@ export class FrameGuards {
       this.#refuse(watched, MESSAGE_TOO_BIG, `Message exceeds ${watched.limit} bytes`)
       return
     }
+    for (const listener of watched.downstream) listener.call(watched.transport, chunk)
     if (!watched.tracker.midFrame) {
       watched.since = 0
       this.#midFrame.delete(watched)
@@ -128,16 +137,16 @@ export class FrameGuards {
   }
 
   /**
-   * Sends the close frame, then stops feeding `ws` (the rest of the stream is read and dropped, so the
-   * kernel never answers the client's unread bytes with a reset that would lose the close frame), ends the
-   * socket and destroys it if the client has not closed within the grace period.
+   * Sends the close frame and stops reading: `ws` never sees the refused bytes (so it does not start
+   * draining the socket itself), and nothing more is read into memory to be dropped. The socket is ended, then destroyed if the client has not closed within the grace period (a
+   * client still sending may then see a reset, but it got the close frame a grace period earlier).
    */
   #refuse(watched: Watched, code: number, reason: string): void {
     const { socket, transport } = watched
     this.#forget(transport)
     socket.close(code, reason)
     transport.removeAllListeners('data')
-    transport.on('data', discard)
+    transport.pause()
     transport.end()
     setTimeout(() => transport.destroy(), CLOSE_GRACE_MS).unref()
   }
@@ -149,8 +158,4 @@ export class FrameGuards {
     this.#watched.delete(transport)
     transport.removeListener('data', this.#onData)
   }
-}
-
-function discard(): void {
-  // Bytes after a refusal are read only so the socket can close cleanly; nothing keeps them.
 }

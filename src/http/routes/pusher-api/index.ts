@@ -12,7 +12,7 @@ import { registerChannelUsersRoute } from './channel-users-route.js'
 import { registerChannelsRoute } from './channels-route.js'
 import { registerEventsRoute } from './events-route.js'
 import { useRawBodies } from './raw-body-parser.js'
-import { createSignatureCheck } from './signature-check.js'
+import { createSignatureCheck, isSignedRequest } from './signature-check.js'
 import { registerTerminateConnectionsRoute } from './terminate-connections-route.js'
 
 export { MAX_BATCH_EVENTS } from './batch-events-route.js'
@@ -66,7 +66,7 @@ function registerRoutes(fastify: FastifyInstance, hub: RealtimeHubPort): void {
 
 async function answerError(err: FastifyError, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   const response = httpErrorFor(err)
-  closeIfBodyUnread(request, reply)
+  if (!isSignedRequest(request)) closeIfBodyUnread(request, reply)
   // A 4xx is the client's mistake and is logged quietly; a 5xx is ours (a hub failure) and keeps the error.
   if (isServerError(response)) request.log.error({ err, url: request.url }, 'Pusher API request failed')
   else request.log.debug({ code: response.body.code, error: response.body.error }, 'Pusher API request refused')

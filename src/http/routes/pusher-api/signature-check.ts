@@ -28,6 +28,11 @@ export interface SignatureCheckHooks {
 // What the first half established, for the second; keyed by request so nothing is patched onto Fastify's objects.
 const verified = new WeakMap<FastifyRequest, { app: HeraldApp; query: ApiQuery }>()
 
+/** True once the request's key, timestamp and signature were verified (its body may still be unread). */
+export function isSignedRequest(request: FastifyRequest): boolean {
+  return verified.has(request)
+}
+
 /**
  * Verifies a Pusher API request in two steps. The signature covers every query parameter, `body_md5` included,
  * so an unsigned or forged request is refused before its body costs anything; only the MD5 needs the body.
@@ -53,8 +58,8 @@ export function createSignatureCheck(options: SignatureCheckOptions): SignatureC
         timestampWindowSeconds: options.timestampWindowSeconds,
       })
       if (!check.ok) throw new InvalidApiSignatureError(check.problem, check.message)
-      assertBodyFits(request, app, options.prefix)
       verified.set(request, { app, query })
+      assertBodyFits(request, app, options.prefix)
     },
     async afterBody(request) {
       const head = verified.get(request)
