@@ -107,3 +107,8 @@ test(`${ATTACKERS} stalled auth bodies and ${ATTACKERS} stalled headers are drop
   await allClosed(bodies, REQUEST_TIMEOUT_MS, 'stalled auth bodies')
   assert.equal((await fetch(`${server.url}/up`)).status, 200)
 })
+
+test('the server carries the configured timeouts, keep-alive at its proxy-like default', () => {
+  const http = server.app.server
+  assert.deepEqual([http.headersTimeout, http.requestTimeout, http.keepAliveTimeout], [HEADERS_TIMEOUT_MS, REQUEST_TIMEOUT_MS, 72_000])
+})

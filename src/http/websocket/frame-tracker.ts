@@ -19,7 +19,8 @@ const TWO_POW_32 = 2 ** 32
  */
 export class FrameTracker {
   readonly #maxMessageBytes: number
-  readonly #header = Buffer.alloc(MAX_HEADER)
+  // From the shared pool: a connection holds a 14-byte view, not an allocation of its own.
+  readonly #header = Buffer.allocUnsafe(MAX_HEADER)
   #headerLength = 0
   #payloadLeft = 0
   /** Opcode of the frame whose payload is being skipped. */
