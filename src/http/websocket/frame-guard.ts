@@ -71,6 +71,7 @@ export class FrameGuards {
     this.#timer = setInterval(() => this.sweep(), sweepMs)
     this.#timer.unref()
     // One listener for every socket (`this` is the socket), so a connection holds no closure of its own.
+    // oxlint-disable-next-line typescript/no-this-alias -- inside the listeners `this` is the socket
     const guards = this
     this.#onData = function onData(chunk) {
       const watched = guards.#watched.get(this)
