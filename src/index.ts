@@ -3,9 +3,10 @@
  * manager), the drivers, the driver registry, configuration and `createBroadcasting`.
  *
  * Deliberately not here: Fastify (`herald/fastify`), test doubles (`herald/testing`) and the
- * tsyringe container (`src/composition`, used by the Fastify host). Importing tsyringe needs the
- * `reflect-metadata` polyfill, which patches the global `Reflect`: a side effect an app that only
- * broadcasts should not pay for (the package declares `"sideEffects": false`).
+ * tsyringe container (`src/composition/container.ts`, which the Fastify host and `herald serve` resolve
+ * from). Importing tsyringe needs the `reflect-metadata` polyfill, which patches the global `Reflect`: a
+ * side effect an app that only broadcasts should not pay for (the package declares `"sideEffects": false`).
+ * `createBroadcasting` and the driver registry are the composition root's plain functions, without it.
  */
 export * from './domain/index.js'
 
@@ -23,8 +24,17 @@ export { PusherOptionsSchema, type PusherOptions } from './adapters/pusher/pushe
 export { AblyBroadcaster } from './adapters/ably/ably-broadcaster.js'
 export { AblyOptionsSchema, type AblyOptions } from './adapters/ably/ably-options.js'
 
-export { driverFactories, createDriver, type DriverDeps, type DriverFactory } from './adapters/registry.js'
-export { createBroadcasting } from './adapters/create-broadcasting.js'
+export { SyncQueue } from './adapters/queue/sync-queue.js'
+export { SyncQueueOptionsSchema, type SyncQueueOptions } from './adapters/queue/sync-queue-options.js'
+export { BullMqQueue, type FailedBroadcast } from './adapters/queue/bullmq-queue.js'
+export { BullMqWorker, type BullMqWorkerOptions } from './adapters/queue/bullmq-worker.js'
+export { BullMqOptionsSchema, type BullMqOptions } from './adapters/queue/bullmq-options.js'
+export { createQueues } from './composition/create-queue.js'
+export { startBroadcastWorker, type BroadcastWorker, type BroadcastWorkerOptions } from './composition/start-broadcast-worker.js'
+
+
+export { driverFactories, createDriver, type DriverDeps, type DriverFactory } from './composition/driver-registry.js'
+export { createBroadcasting } from './composition/create-broadcasting.js'
 
 export {
   HeraldConfigSchema,
@@ -41,6 +51,15 @@ export {
   type ConnectionConfigOf,
   type AppConfig,
 } from './config/schema.js'
+export {
+  QueueConfigSchema,
+  QueueConnectionSchemas,
+  QUEUE_DRIVER_NAMES,
+  type QueueConfig,
+  type QueueConfigInput,
+  type QueueConnectionConfig,
+  type QueueDriverName,
+} from './config/queue-schema.js'
 export { loadConfig, HERALD_WARN_DEFAULT_SECRET } from './config/load-config.js'
 export { resolveDefaultConnection } from './config/resolve-default-connection.js'
 export { ENV_TABLE, type Env } from './config/env.js'

@@ -139,7 +139,7 @@ export async function stalledBody(port: number, options: { path: string; content
   return attack
 }
 
-async function waitUntil(check: () => boolean, timeoutMs = 10_000): Promise<void> {
+async function waitUntil(check: () => boolean, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs
   while (!check()) {
     if (Date.now() > deadline) throw new Error('abuse client: the server did not answer the handshake in time')

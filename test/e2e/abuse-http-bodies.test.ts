@@ -56,7 +56,11 @@ test(`${ATTACKERS} unsigned 1 MB POSTs are answered 401 from their headers and c
   // 256 KiB sent each: 75 MiB in all, which a server reading bodies before the signature would hold.
   const batch = await attack(() => stalledBody(server.port, { path: '/apps/app-id/events', contentLength: 1_048_000, sent: 256 * 1024 }))
   await allClosed(batch, 0, 'unsigned requests')
-  assert.deepEqual(new Set(batch.map((a) => a.httpStatus())), new Set([401]))
+  // The server closes with the attacker's bytes unread, so the kernel may reset the connection before the
+  // client reads the 401; whatever was read is a 401.
+  const statuses = batch.map((a) => a.httpStatus())
+  assert.ok(statuses.includes(401), 'no attacker read a 401')
+  assert.deepEqual(new Set(statuses.filter((s) => s !== undefined)), new Set([401]))
   gc()
   const grown = process.memoryUsage().rss - rssBefore
   assert.ok(grown < 50 * MIB, `RSS grew by ${(grown / MIB).toFixed(1)} MiB`)

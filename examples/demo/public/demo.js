@@ -53,25 +53,34 @@ $('logout').addEventListener('click', () => {
 
 // ---- the features ---------------------------------------------------------------------------------
 
-function feedItem(post) {
-  const li = el('li', {}, el('span', { className: 'who', textContent: post.author.name }), post.text, time(post.at))
+function feedItem(post, echo) {
+  const likes = el('button', { type: 'button', className: 'secondary like', textContent: `♥ ${post.likes ?? 0}`, title: 'Like: broadcasts PostUpdated' })
+  likes.addEventListener('click', () => api(`/demo/feed/${encodeURIComponent(post.id)}/like`, { method: 'POST' }))
+  const li = el('li', {}, el('span', { className: 'who', textContent: post.author.name }), post.text, time(post.at), likes)
   li.dataset.id = post.id
+  // The post's model channel, as Echo's useEchoModel('App.Models.Post', id) subscribes to it.
+  echo.private(`App.Models.Post.${post.id}`)
+    .subscribed(() => (li.dataset.watching = 'true'))
+    .listen('.PostUpdated', ({ model }) => {
+      likes.textContent = `♥ ${model.likes}`
+    })
   return li
 }
 
 async function startFeed(echo) {
   const list = $('feed-list')
   const { items } = await api('/demo/feed')
-  list.replaceChildren(...items.map(feedItem))
+  list.replaceChildren(...items.map((post) => feedItem(post, echo)))
   if (items.length === 0) list.append(el('li', { className: 'empty', textContent: 'Nothing posted yet.' }))
   echo.channel('feed').listen('.FeedPosted', (post) => {
-    if (!list.querySelector(`[data-id="${CSS.escape(post.id)}"]`)) prepend(list, feedItem(post))
+    if (!list.querySelector(`[data-id="${CSS.escape(post.id)}"]`)) prepend(list, feedItem(post, echo))
   })
-  $('feed-form').addEventListener('submit', async (event) => {
+  $('feed-form').addEventListener('submit', (event) => {
     event.preventDefault()
     const input = $('feed-input')
-    await api('/demo/feed', { method: 'POST', body: { text: input.value } })
-    input.value = ''
+    api('/demo/feed', { method: 'POST', body: { text: input.value } }).then(() => {
+      input.value = ''
+    }, showError)
   })
 }
 
@@ -193,14 +202,14 @@ function startRoom(echo) {
     lastWhisper = Date.now()
     room.whisper('typing', { name: state.user.name })
   })
-  $('chat-form').addEventListener('submit', async (event) => {
+  $('chat-form').addEventListener('submit', (event) => {
     event.preventDefault()
     const input = $('chat-input')
     const text = input.value
     input.value = ''
     // Optimistic: shown at once; the server broadcasts it with toOthers(socketId), so no echo comes back.
     append($('chat-list'), chatItem({ author: state.user, text, at: Date.now() }, true))
-    await api('/demo/chat', { method: 'POST', body: { text } })
+    api('/demo/chat', { method: 'POST', body: { text } }).catch(showError)
   })
 }
 

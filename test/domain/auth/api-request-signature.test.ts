@@ -65,7 +65,7 @@ describe('api request signature', () => {
     test(`refuses: ${name}`, () => {
       const result = verifyApiRequest(credentials, request(overrides))
       assert.equal(result.ok, false)
-      assert.equal(result.ok === false && result.problem, problem)
+      assert.equal(!result.ok && result.problem, problem)
     })
   }
 
@@ -77,7 +77,7 @@ describe('api request signature', () => {
     assert.deepEqual(verifyApiRequestBody(new Map(), ''), { ok: true }, 'no body and no body_md5 is fine')
     const forged = { ...head, query: new Map([...query, ['auth_signature', '0'.repeat(64)]]) }
     const result = verifyApiRequestQuery(credentials, forged)
-    assert.equal(result.ok === false && result.problem, 'bad_signature')
+    assert.equal(!result.ok && result.problem, 'bad_signature')
   })
 
   test('honours a custom timestamp window', () => {
