@@ -5,6 +5,7 @@ import { LogOptionsSchema } from '../adapters/log/log-options.js'
 import { NullOptionsSchema } from '../adapters/null/null-options.js'
 import { PusherOptionsSchema } from '../adapters/pusher/pusher-options.js'
 import { RedisOptionsSchema } from '../adapters/redis/redis-options.js'
+import { ServerLimitsProperties } from './server-limits-schema.js'
 import { QueueConfigSchema, type QueueConfigInput } from './queue-schema.js'
 
 /** Every driver name, in the order error messages list them. */
@@ -82,6 +83,7 @@ export const ServerSchema = Type.Object(
     host: Type.String({ minLength: 1, default: '0.0.0.0', description: "Interface to listen on (HOST). @default '0.0.0.0'" }),
     port: Type.Integer({ minimum: 0, maximum: 65535, default: 6001, description: 'Port to listen on (PORT). @default 6001' }),
     metrics: Type.Boolean({ default: false, description: 'Serve Prometheus metrics at GET /metrics (HERALD_METRICS); keep that path internal. @default false' }),
+    ...ServerLimitsProperties,
   },
   { additionalProperties: false },
 )

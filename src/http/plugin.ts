@@ -1,5 +1,6 @@
 import websocket from '@fastify/websocket'
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify'
+import type { Registry } from 'prom-client'
 import fp from 'fastify-plugin'
 import { disposeHeraldContainer, startHeraldContainer } from '../composition/container.js'
 import type { CreatedHub } from '../composition/create-realtime-hub.js'
@@ -17,16 +18,17 @@ import { parsePluginOptions, type HeraldPluginOptions } from './plugin-options.j
 import { broadcastingAuthRoutes } from './routes/broadcasting-auth.js'
 import { pusherApiRoutes } from './routes/pusher-api/index.js'
 import { metricsRoute } from './routes/metrics.js'
+import { registerAbuseMetrics } from './metrics/abuse-metrics.js'
+import { capPendingPerAddress } from './pending-cap.js'
 import { upRoute } from './routes/up.js'
 import { stopListening } from './stop-listening.js'
 import { ConnectionHandler } from './websocket/connection-handler.js'
+import { FrameGuards, wsMessageLimit } from './websocket/frame-guard.js'
 import { refuseUpgrades } from './websocket/refuse-upgrades.js'
 import './fastify-types.js'
 
 const MIN_SWEEP_MS = 250
 const MAX_SWEEP_MS = 10_000
-/** The `ws` hard cap on a frame; per-app `maxMessageSize` is enforced below it with a `pusher:error`. */
-const MIN_WS_MAX_PAYLOAD = 1024 * 1024
 
 /** `X-Socket-ID` when the default connection can use it (Pusher's `1234.5678`; ably's base64url ids), else null. */
 function socketIdOf(request: FastifyRequest, broadcasting: Broadcasting): string | null {
@@ -87,7 +89,8 @@ const heraldPlugin: FastifyPluginAsync<HeraldPluginOptions> = async (fastify, op
     hub: serverHub.hub,
     apps,
   }
-  const handler = new ConnectionHandler({ apps, hub: serverHub.local, publisher: serverHub.hub, logger, maxBufferedBytes: opts.maxBufferedBytes })
+  const frameGuards = new FrameGuards({ frameTimeoutMs: config.server.frameTimeoutMs, logger })
+  const handler = new ConnectionHandler({ apps, hub: serverHub.local, publisher: serverHub.hub, logger, maxBufferedBytes: opts.maxBufferedBytes, frameGuards })
 
   fastify.decorate('herald', herald)
   fastify.decorateRequest('socketId', null)
@@ -106,6 +109,7 @@ const heraldPlugin: FastifyPluginAsync<HeraldPluginOptions> = async (fastify, op
   // then the HTTP connections still busy, then the drivers.
   fastify.addHook('preClose', async () => {
     clearInterval(sweeper)
+    frameGuards.stop()
     refuseUpgrades(fastify.server)
     const listener = stopListening(fastify.server)
     await handler.shutdown(opts.shutdownTimeoutMs)
@@ -124,10 +128,13 @@ const heraldPlugin: FastifyPluginAsync<HeraldPluginOptions> = async (fastify, op
     }
   })
 
-  const maxPayload = Math.max(MIN_WS_MAX_PAYLOAD, ...apps.all().map((a) => a.maxMessageSize * 2))
+  // ws's one cap per server is the largest app's; FrameGuards holds each connection to its own app's.
+  const maxPayload = Math.max(...apps.all().map(wsMessageLimit))
+  const pending = capPendingPerAddress(fastify, config.server.maxPendingPerAddress)
   await registerWebSocket(fastify, prefix, handler, maxPayload)
   await fastify.register(upRoute, { prefix, health: () => serverHub.health() })
-  if (config.server.metrics) await fastify.register(metricsRoute, { prefix, stats: () => serverHub.local.metrics(), health: () => serverHub.health() })
+  const extend = (registry: Registry) => registerAbuseMetrics(registry, pending.counts, frameGuards)
+  if (config.server.metrics) await fastify.register(metricsRoute, { prefix, stats: () => serverHub.local.metrics(), health: () => serverHub.health(), extend })
   // A driver with its own client answer (ably: tokens for @ably/laravel-echo) gets those requests (Laravel's behaviour).
   const driverAuth = c.resolve<DriverAuthPort | null>(Tokens.DriverAuth)
   await fastify.register(broadcastingAuthRoutes, {
@@ -138,6 +145,7 @@ const heraldPlugin: FastifyPluginAsync<HeraldPluginOptions> = async (fastify, op
     ...(driverAuth === null ? {} : { driverAuth }),
   })
   await fastify.register(pusherApiRoutes, { prefix, apps, hub: serverHub.hub })
+  pending.seal()
 }
 
 /**
