@@ -27,6 +27,9 @@ export const ENV_TABLE = [
   { env: 'HOST', path: ['server', 'host'] },
   { env: 'PORT', path: ['server', 'port'] },
   { env: 'HERALD_METRICS', path: ['server', 'metrics'] },
+  { env: 'HERALD_SOCKETIO', path: ['server', 'socketio'] },
+  { env: 'HERALD_SOCKETIO_AUTH_URL', path: ['server', 'socketioAuthUrl'] },
+  { env: 'HERALD_SOCKETIO_AUTH_TIMEOUT_MS', path: ['server', 'socketioAuthTimeoutMs'] },
 ] as const
 
 /** One row of {@link ENV_TABLE}. */

@@ -28,6 +28,12 @@ export interface HeraldPluginOptions {
   readonly shutdownTimeoutMs?: number
   /** Environment the config reads. @default process.env */
   readonly env?: Readonly<Record<string, string | undefined>>
+  /**
+   * Serve Laravel Echo's socket.io connector (and socket.io-client 4) at `/socket.io/` on the same port, sharing
+   * the hub with the Pusher endpoint. Private and presence subscriptions are checked by this plugin's own auth
+   * route (your `authenticate` and channel rules). @default config `server.socketio` (`HERALD_SOCKETIO`), false
+   */
+  readonly socketio?: boolean
 }
 
 /** Options after validation, defaults applied. */
@@ -41,6 +47,7 @@ export interface ResolvedPluginOptions {
   readonly maxBufferedBytes: number
   readonly shutdownTimeoutMs: number
   readonly env: Readonly<Record<string, string | undefined>>
+  readonly socketio: boolean | undefined
 }
 
 const DataOptionsSchema = Type.Object({
@@ -49,10 +56,11 @@ const DataOptionsSchema = Type.Object({
   maxBufferedBytes: Type.Optional(Type.Integer({ minimum: 1024 })),
   shutdownTimeoutMs: Type.Optional(Type.Integer({ minimum: 0 })),
   env: Type.Optional(Type.Object({}, { additionalProperties: true })),
+  socketio: Type.Optional(Type.Boolean()),
 }, { additionalProperties: true })
 
 const dataOptions = Compile(DataOptionsSchema)
-const KNOWN = new Set(['config', 'authenticate', 'authorizer', 'broadcaster', 'authPrefix', 'maxBufferedBytes', 'shutdownTimeoutMs', 'env', 'prefix', 'logLevel', 'logSerializers'])
+const KNOWN = new Set(['config', 'authenticate', 'authorizer', 'broadcaster', 'authPrefix', 'maxBufferedBytes', 'shutdownTimeoutMs', 'env', 'socketio', 'prefix', 'logLevel', 'logSerializers'])
 
 function handChecks(opts: Record<string, unknown>, issues: ConfigIssue[]): void {
   for (const key of Object.keys(opts)) if (!KNOWN.has(key)) issues.push({ path: key, message: 'unknown plugin option' })
@@ -87,5 +95,6 @@ export function parsePluginOptions(options: unknown): ResolvedPluginOptions {
     maxBufferedBytes: o.maxBufferedBytes ?? 1024 * 1024,
     shutdownTimeoutMs: o.shutdownTimeoutMs ?? 5000,
     env: o.env ?? process.env,
+    socketio: o.socketio,
   }
 }

@@ -18,6 +18,7 @@ import { pusherApiRoutes } from './routes/pusher-api/index.js'
 import { metricsRoute } from './routes/metrics.js'
 import { upRoute } from './routes/up.js'
 import { settleWithin } from './settle-within.js'
+import { socketIoEndpoint } from './socketio/socket-io-wiring.js'
 import { StaticAppLookup } from './static-app-lookup.js'
 import { stopListening } from './stop-listening.js'
 import { ConnectionHandler } from './websocket/connection-handler.js'
@@ -110,10 +111,11 @@ const heraldPlugin: FastifyPluginAsync<HeraldPluginOptions> = async (fastify, op
     clearInterval(sweeper)
     refuseUpgrades(fastify.server)
     const listener = stopListening(fastify.server)
-    await handler.shutdown(opts.shutdownTimeoutMs)
+    await Promise.all([handler.shutdown(opts.shutdownTimeoutMs), socketIo?.shutdown(opts.shutdownTimeoutMs)])
     if (!(await listener.within(opts.shutdownTimeoutMs))) logger.warn({ timeoutMs: opts.shutdownTimeoutMs }, 'HTTP connections still busy at shutdown were closed')
   })
   fastify.addHook('onClose', async () => {
+    socketIo?.close()
     const closing = Promise.allSettled([herald.broadcasting.close(), created.close()]).then((results) => {
       for (const r of results) if (r.status === 'rejected') logger.error({ err: r.reason }, 'closing a broadcasting driver failed')
     })
@@ -122,6 +124,7 @@ const heraldPlugin: FastifyPluginAsync<HeraldPluginOptions> = async (fastify, op
 
   const maxPayload = Math.max(MIN_WS_MAX_PAYLOAD, ...apps.all().map((a) => a.maxMessageSize * 2))
   await registerWebSocket(fastify, prefix, handler, maxPayload)
+  const socketIo = await socketIoEndpoint(fastify, { enabled: opts.socketio, config, apps, hub: created, logger, prefix, authPath: `${prefix}${opts.authPrefix}/auth` })
   await fastify.register(upRoute, { prefix, health: created.health })
   if (config.server.metrics) await fastify.register(metricsRoute, { prefix, stats: () => created.local.metrics(), health: created.health })
   // With an `ably` default connection, @ably/laravel-echo's requests get Ably tokens (Laravel's behaviour).
