@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { verifyChannelAuth } from '../../domain/auth/pusher-signature.js'
-import type { PresenceMember } from '../../domain/realtime/local-realtime-hub.js'
+import type { PresenceMember } from '../../domain/realtime/presence-member.js'
 import type { HeraldApp } from '../../domain/realtime/herald-app.js'
 
 /** One private or presence subscription to authorize, with the headers of the client that asks. */

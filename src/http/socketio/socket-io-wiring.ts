@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify'
 import type { HeraldConfig } from '../../config/schema.js'
 import type { LoggerPort } from '../../domain/ports/logger-port.js'
-import type { CreatedHub } from '../create-hub.js'
-import type { StaticAppLookup } from '../static-app-lookup.js'
+import type { CreatedHub } from '../../composition/create-realtime-hub.js'
+import type { StaticAppLookup } from '../../domain/realtime/static-app-lookup.js'
 import type { SocketIoEndpoint } from './attach-socket-io.js'
 import { fetchAuthEndpoint, injectAuthEndpoint } from './channel-auth.js'
 

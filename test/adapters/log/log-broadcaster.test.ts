@@ -38,7 +38,7 @@ describe('LogBroadcaster', () => {
     assert.equal(lines.length, 1)
     assert.equal(lines[0]?.level, 'debug')
     assert.equal(lines[0]?.msg, '[Broadcast] channel=a,private-b event=E except=1.2 data={}')
-    assert.equal((lines[0]?.obj as BroadcastLogFields).broadcast.socketId, '1.2')
+    assert.equal((lines[0].obj as BroadcastLogFields).broadcast.socketId, '1.2')
   })
 
   test('an unserialisable payload rejects with BroadcastFailedError naming the driver and channels', async () => {
