@@ -133,3 +133,16 @@ test('Echo socket.io presence: here/joining/leaving with member info, whispers r
   await waitFor(() => log.includes('leaving Bo'), { what: 'Ann sees Bo leaving' })
   assert.equal(log.includes('bo heard himself'), false)
 })
+
+test("terminate_connections (HTTP API) disconnects a present Socket.IO user's socket for good (io server disconnect)", async () => {
+  const bo = await echo('tok-bo')
+  const here: unknown[] = []
+  bo.join('chat').here((members: unknown[]) => here.push(members))
+  await waitFor(() => here.length === 1, { what: 'Bo here' })
+  const reasons: string[] = []
+  bo.connector.socket.on('disconnect', (reason: string) => reasons.push(reason))
+  await server.sdk.terminateUserConnections('2')
+  await waitFor(() => reasons.length === 1, { what: "Bo's disconnect" })
+  assert.deepEqual(reasons, ['io server disconnect'], 'a server disconnect, which socket.io-client does not retry')
+  await waitFor(async () => !(await server.app.herald.hub.presenceUsers('app-id', 'presence-chat')).includes('2'), { what: 'Bo gone from the roster' })
+})
