@@ -11,7 +11,7 @@ import { PresenceDirectory } from './presence-directory.js'
 import { SocketIoFrameTranslator } from './socket-io-packets.js'
 import type { SocketIoConnection } from './socket-io-connection.js'
 import { SocketIoSubscriber } from './socket-io-subscriber.js'
-import { handleSocketIoSubscribe, handleSocketIoUnsubscribe, type SubscribeContext } from './socket-io-subscribe.js'
+import { handleSocketIoSubscribe, handleSocketIoUnsubscribe, type SubscribeAck, type SubscribeContext } from './socket-io-subscribe.js'
 
 /** Inputs of {@link SocketIoHandler}. */
 export interface SocketIoHandlerOptions {
@@ -108,7 +108,9 @@ export class SocketIoHandler {
     const now = Date.now()
     const state: SocketIoConnection = { socket, subscriber, app: admitted.app, channels: new Map(), authorizing: new Set(), clientEventWindowAt: now, clientEventCount: 0 }
     this.#connections.set(subscriber.socketId, state)
-    socket.on('subscribe', (data: unknown) => this.#guard(state, 'subscribe', () => handleSocketIoSubscribe(this.#context, state, data)))
+    socket.on('subscribe', (data: unknown, ack: unknown) => {
+      this.#guard(state, 'subscribe', () => handleSocketIoSubscribe(this.#context, state, data, typeof ack === 'function' ? (ack as SubscribeAck) : undefined))
+    })
     socket.on('unsubscribe', (data: unknown) => this.#guard(state, 'unsubscribe', () => handleSocketIoUnsubscribe(this.#context, state, data)))
     socket.on('client event', (data: unknown) => this.#guard(state, 'client event', () => handleClientEvent(this.#options.publisher, this.#options.logger, state, data)))
     socket.on('disconnect', () => this.#onClose(state))

@@ -26,8 +26,12 @@ export interface SubscribeContext {
 const GATEWAY_TIMEOUT = 504
 const BAD_GATEWAY = 502
 
-function refuse(state: SocketIoConnection, channel: string | null, refusal: Refusal): void {
+/** socket.io-client's acknowledgement callback, when the client asked for one (`emitWithAck('subscribe', …)`). */
+export type SubscribeAck = ((answer: { readonly ok: boolean } & Partial<Refusal>) => void) | undefined
+
+function refuse(state: SocketIoConnection, channel: string | null, refusal: Refusal, ack: SubscribeAck): void {
   state.socket.emit(SocketIoNotice.SubscriptionError, channel, refusal)
+  ack?.({ ok: false, ...refusal })
 }
 
 function channelOf(data: unknown): string | undefined {
@@ -38,25 +42,28 @@ function channelOf(data: unknown): string | undefined {
 /**
  * Echo's `subscribe` `{channel, auth}`: public channels join at once; private and presence channels only after the
  * application's auth endpoint said yes for this socket (and presence limits hold). Refusals are `subscription_error`.
+ * A client that asks for an acknowledgement (Echo does not) gets `{ok: true}` once subscribed, or the refusal.
  */
-export function handleSocketIoSubscribe(context: SubscribeContext, state: SocketIoConnection, data: unknown): void {
+export function handleSocketIoSubscribe(context: SubscribeContext, state: SocketIoConnection, data: unknown, ack: SubscribeAck): void {
   const channel = channelOf(data)
-  if (channel === undefined) return refuse(state, null, { type: 'InvalidChannel', error: 'subscribe needs {channel: string, auth?: {headers}}', status: 400 })
-  if (!isValidChannelName(channel)) return refuse(state, channel, { type: 'InvalidChannel', error: `Invalid channel name ${JSON.stringify(channel)}`, status: 400 })
+  if (channel === undefined) return refuse(state, null, { type: 'InvalidChannel', error: 'subscribe needs {channel: string, auth?: {headers}}', status: 400 }, ack)
+  if (!isValidChannelName(channel)) return refuse(state, channel, { type: 'InvalidChannel', error: `Invalid channel name ${JSON.stringify(channel)}`, status: 400 }, ack)
   // A repeated subscribe (Echo re-subscribes on reconnect) is idempotent.
-  if (state.channels.has(channel) || state.authorizing.has(channel)) return
+  if (state.channels.has(channel) || state.authorizing.has(channel)) return ack?.({ ok: state.channels.has(channel) })
   const kind = channelKindOf(channel)
-  if (kind === 'public') return join(context, state, channel, undefined)
-  if (kind === 'encrypted') return refuse(state, channel, { type: 'InvalidChannel', error: 'private-encrypted- channels need pusher-js (end-to-end encryption); Socket.IO clients cannot subscribe', status: 400 })
+  if (kind === 'public') return join(context, state, channel, undefined, ack)
+  if (kind === 'encrypted') {
+    return refuse(state, channel, { type: 'InvalidChannel', error: 'private-encrypted- channels need pusher-js (end-to-end encryption); Socket.IO clients cannot subscribe', status: 400 }, ack)
+  }
   state.authorizing.add(channel)
   const request: ChannelAuthRequest = { socketId: state.subscriber.socketId, channel, headers: authHeaders((data as { auth?: unknown }).auth, state.socket.handshake) }
   void authorize(context, state.app, request).then((outcome) => {
     // Unsubscribed or disconnected while the auth endpoint thought: the answer is dropped.
     if (!state.authorizing.delete(channel) || !context.isLive(state)) return
     const checked = outcome.ok && outcome.member !== undefined ? checkPresenceLimits(context.hub, state.app, channel, outcome.member) : outcome
-    if (checked.ok) return join(context, state, channel, checked.member)
+    if (checked.ok) return join(context, state, channel, checked.member, ack)
     context.logger.info({ channel, socketId: request.socketId, status: checked.refusal.status }, `socket.io subscription refused: ${checked.refusal.error}`)
-    refuse(state, channel, checked.refusal)
+    refuse(state, channel, checked.refusal, ack)
   })
 }
 
@@ -72,18 +79,22 @@ async function authorize(context: SubscribeContext, app: SocketIoConnection['app
   }
 }
 
-function join(context: SubscribeContext, state: SocketIoConnection, channel: string, member: PresenceMember | undefined): void {
+function join(context: SubscribeContext, state: SocketIoConnection, channel: string, member: PresenceMember | undefined, ack: SubscribeAck): void {
   const appId = state.app.id
   state.channels.set(channel, member?.userId ?? null)
   if (member !== undefined) context.directory.open(appId, channel)
   const outcome = context.hub.subscribe(appId, channel, state.subscriber, member)
   if (member !== undefined) {
     const subscribed = (roster: string | undefined): void => {
-      if (state.channels.has(channel) && roster !== undefined) state.subscriber.write(context.translator.subscribedPacket(appId, channel, roster))
+      if (!state.channels.has(channel) || roster === undefined) return
+      state.subscriber.write(context.translator.subscribedPacket(appId, channel, roster))
+      ack?.({ ok: true })
     }
     // In a cluster the roster comes from shared state (it settles, never rejects); otherwise it is local.
     if (outcome.clusterRoster === undefined) subscribed(outcome.roster)
     else void outcome.clusterRoster.then(subscribed, () => subscribed(outcome.roster))
+  } else {
+    ack?.({ ok: true })
   }
   if (isCacheChannel(channel)) {
     const cached = context.hub.cachedFrame(appId, channel)

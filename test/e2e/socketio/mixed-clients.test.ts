@@ -101,8 +101,11 @@ test('plain socket.io-client over long-polling and the upgrade: public events, n
   const errors: unknown[][] = []
   socket.on('Headline', (...args: unknown[]) => got.push(args))
   socket.on('client_event_error', (...args: unknown[]) => errors.push(args))
-  socket.emit('subscribe', { channel: 'news' })
-  await waitFor(async () => (await server.app.herald.hub.channel('app-id', 'news')).subscriptionCount === 1, { what: 'the news subscription' })
+  // Echo does not ask for an acknowledgement; a plain client may, and gets {ok} (or the refusal) when subscribed.
+  assert.deepEqual(await socket.emitWithAck('subscribe', { channel: 'news' }), { ok: true })
+  assert.equal((await server.app.herald.hub.channel('app-id', 'news')).subscriptionCount, 1)
+  const refused = (await socket.emitWithAck('subscribe', { channel: 'private-x' })) as { ok: boolean; status: number }
+  assert.deepEqual([refused.ok, refused.status], [false, 401])
   await server.sdk.trigger('news', 'Headline', { title: 'JSON' })
   await server.sdk.trigger('news', 'Headline', 'plain text')
   await waitFor(() => got.length === 2, { what: 'both Headlines' })
