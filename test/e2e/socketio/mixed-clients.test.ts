@@ -146,3 +146,30 @@ test('graceful shutdown: Socket.IO clients lose the transport (and would reconne
   await waitFor(() => reasons.length === 1, { what: 'the disconnect' })
   assert.equal(reasons[0], 'transport close', 'a transport close, which socket.io-client reconnects after (not "io server disconnect")')
 })
+
+test('Socket.IO clients count in GET /metrics and in the presence limits, like Pusher clients', async () => {
+  const other = await startHerald(
+    { socketio: true, authenticate: (request) => users.get(request.headers.authorization?.replace(/^Bearer /, '') ?? '') ?? null, config: { server: { metrics: true }, apps: [{ id: 'app-id', key: 'app-key', secret: 'app-secret', maxPresenceMembers: 1 }] } },
+    (app) => {
+      app.herald.channels.channel('chat', (user: User) => ({ id: user.id, name: user.name }))
+    },
+  )
+  try {
+    const connect = async (token: string): Promise<Socket> => {
+      const socket = io(`http://127.0.0.1:${other.port}`, { forceNew: true, transports: ['websocket'], auth: { headers: { Authorization: `Bearer ${token}` } } })
+      closers.push(() => socket.disconnect())
+      await waitFor(() => socket.connected, { what: 'connect' })
+      return socket
+    }
+    const ann = await connect('tok-ann')
+    const bo = await connect('tok-bo')
+    assert.deepEqual(await ann.emitWithAck('subscribe', { channel: 'presence-chat' }), { ok: true })
+    const full = (await bo.emitWithAck('subscribe', { channel: 'presence-chat' })) as { ok: boolean; status: number; type: string }
+    assert.deepEqual([full.ok, full.status, full.type], [false, 4100, 'LimitReached'])
+    const metrics = await (await fetch(`http://127.0.0.1:${other.port}/metrics`)).text()
+    assert.match(metrics, /^herald_connections\{app="app-id"\} 2$/m)
+    assert.match(metrics, /^herald_subscriptions\{app="app-id"\} 1$/m)
+  } finally {
+    await other.close()
+  }
+})
