@@ -19,6 +19,7 @@ export const HeraldErrorCode = {
   InvalidApiSignature: 'HERALD_ERR_INVALID_API_SIGNATURE',
   InvalidRequest: 'HERALD_ERR_INVALID_REQUEST',
   Unauthenticated: 'HERALD_ERR_UNAUTHENTICATED',
+  DeadlineExceeded: 'HERALD_ERR_DEADLINE_EXCEEDED',
 } as const
 
 export type HeraldErrorCode = (typeof HeraldErrorCode)[keyof typeof HeraldErrorCode]
@@ -175,5 +176,16 @@ export class PayloadTooLargeError extends HeraldError {
 export class UnauthenticatedError extends HeraldError {
   constructor(message = 'Unauthenticated') {
     super(HeraldErrorCode.Unauthenticated, message)
+  }
+}
+
+/** A step (an SDK call, a Redis command, joining the cluster) did not complete within its bound. */
+export class DeadlineExceededError extends HeraldError {
+  /** The bound that was exceeded, in ms. */
+  readonly timeoutMs: number
+
+  constructor(what: string, timeoutMs: number) {
+    super(HeraldErrorCode.DeadlineExceeded, `${what} did not complete within ${timeoutMs} ms`)
+    this.timeoutMs = timeoutMs
   }
 }

@@ -23,9 +23,14 @@ export * from './ports/logger-port.js'
 export type { BroadcastMessage } from './broadcasting/broadcast-message.js'
 export * from './broadcasting/index.js'
 
+export * from './ports/driver-auth-port.js'
+export * from './within-deadline.js'
+
 export * from './realtime/herald-app.js'
+export * from './realtime/static-app-lookup.js'
 export * from './realtime/realtime-hub-port.js'
-// Teammates' server-state files (pure logic behind small interfaces).
+export * from './realtime/pusher-close-codes.js'
+// A server's state as pure logic behind small interfaces (subscribers, channels, presence, the local hub).
 export * from './realtime/subscriber.js'
 export * from './realtime/channel-subscriptions.js'
 export * from './realtime/presence-roster.js'

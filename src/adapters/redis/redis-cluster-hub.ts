@@ -10,7 +10,8 @@ import { ClusterKeys } from './cluster-keys.js'
 import { ClusterRosterSync } from './cluster-roster-sync.js'
 import { openClusterSession, type ClusterSession } from './cluster-session.js'
 import { RedisClusterState } from './redis-cluster-state.js'
-import { closeRedisClient, whenReady, withTimeout } from './redis-connection.js'
+import { beforeDeadline } from '../../domain/within-deadline.js'
+import { closeRedisClient, whenReady } from './redis-connection.js'
 import { decodeRedisMessage, encodeRedisMessage } from './redis-message.js'
 import type { RedisOptions } from './redis-options.js'
 
@@ -145,7 +146,7 @@ export class RedisClusterHub implements RealtimeHubPort {
     const timeoutMs = Math.min(this.#options.timeoutMs, START_WAIT_MS)
     const subscribed = bus.start()
     try {
-      await withTimeout(Promise.all([whenReady(store, timeoutMs).then(() => this.#heartbeat.beat()), subscribed]), timeoutMs, 'joining the redis cluster')
+      await beforeDeadline(Promise.all([whenReady(store, timeoutMs).then(() => this.#heartbeat.beat()), subscribed]), timeoutMs, 'joining the redis cluster')
       this.#logger.info({ serverId: this.#serverId }, 'herald cluster: joined over redis')
     } catch (err) {
       // Keep the subscription attempt alive: ioredis keeps retrying and the server joins later.
@@ -167,7 +168,7 @@ export class RedisClusterHub implements RealtimeHubPort {
       const body = encodeRedisMessage({ event: request.event, data: request.data, socket: request.exceptSocketId ?? null, herald })
       try {
         const prefix = this.#options.prefix
-        await withTimeout(Promise.all(request.channels.map((c) => s.store.publish(prefix + c, body))), this.#options.timeoutMs, 'redis PUBLISH')
+        await beforeDeadline(Promise.all(request.channels.map((c) => s.store.publish(prefix + c, body))), this.#options.timeoutMs, 'redis PUBLISH')
         return
       } catch (err) {
         this.#logOutage(err)
@@ -218,7 +219,7 @@ export class RedisClusterHub implements RealtimeHubPort {
     const s = this.#session
     if (s !== undefined && s.store.status === 'ready') {
       try {
-        await withTimeout(s.store.publish(this.#keys.control, encodeTerminateControl(appId, userId)), this.#options.timeoutMs, 'redis PUBLISH')
+        await beforeDeadline(s.store.publish(this.#keys.control, encodeTerminateControl(appId, userId)), this.#options.timeoutMs, 'redis PUBLISH')
         return
       } catch (err) {
         this.#logOutage(err)
@@ -239,7 +240,7 @@ export class RedisClusterHub implements RealtimeHubPort {
     if (s === undefined) return
     if (s.store.status === 'ready') {
       try {
-        await withTimeout(this.#heartbeat.leave(), this.#options.timeoutMs, 'leaving the redis cluster')
+        await beforeDeadline(this.#heartbeat.leave(), this.#options.timeoutMs, 'leaving the redis cluster')
       } catch (err) {
         // The others reap this server when its heartbeat expires; closing must not fail over it.
         this.#logger.warn({ err }, 'herald cluster: could not deregister; other servers will remove this one when its heartbeat expires')

@@ -106,11 +106,6 @@ export class ConnectionHandler {
     }
   }
 
-  /** Live connections. */
-  get size(): number {
-    return this.#connections.size
-  }
-
   /**
    * Takes over an upgraded socket: refuses it with a Pusher code or sends `connection_established`.
    * @param transport the TCP socket under `socket`, when known; it lets fan-out batch a turn's frames.
