@@ -106,6 +106,9 @@ test('plain socket.io-client over long-polling and the upgrade: public events, n
   assert.equal((await server.app.herald.hub.channel('app-id', 'news')).subscriptionCount, 1)
   const refused = (await socket.emitWithAck('subscribe', { channel: 'private-x' })) as { ok: boolean; status: number }
   assert.deepEqual([refused.ok, refused.status], [false, 401])
+  const encrypted = (await socket.emitWithAck('subscribe', { channel: 'private-encrypted-x' })) as { ok: boolean; status: number; error: string }
+  assert.deepEqual([encrypted.ok, encrypted.status], [false, 400])
+  assert.match(encrypted.error, /need pusher-js/)
   await server.sdk.trigger('news', 'Headline', { title: 'JSON' })
   await server.sdk.trigger('news', 'Headline', 'plain text')
   await waitFor(() => got.length === 2, { what: 'both Headlines' })
