@@ -127,7 +127,9 @@ const heraldPlugin: FastifyPluginAsync<HeraldPluginOptions> = async (fastify, op
 
   const maxPayload = Math.max(MIN_WS_MAX_PAYLOAD, ...apps.all().map((a) => a.maxMessageSize * 2))
   await registerWebSocket(fastify, prefix, handler, maxPayload)
-  const socketIo = await socketIoEndpoint(fastify, { enabled: opts.socketio, config, apps, hub: serverHub, logger, prefix, authPath: `${prefix}${opts.authPrefix}/auth` })
+  const socketIo = await socketIoEndpoint(fastify, {
+    enabled: opts.socketio, config, apps, hub: serverHub, logger, prefix, authPath: `${prefix}${opts.authPrefix}/auth`, authenticates: options.authenticate !== undefined,
+  })
   await fastify.register(upRoute, { prefix, health: () => serverHub.health() })
   if (config.server.metrics) await fastify.register(metricsRoute, { prefix, stats: () => serverHub.local.metrics(), health: () => serverHub.health() })
   // A driver with its own client answer (ably: tokens for @ably/laravel-echo) gets those requests (Laravel's behaviour).

@@ -21,6 +21,8 @@ export interface SocketIoWiring {
   readonly prefix: string
   /** Path of the plugin's own channel auth route, asked when no `server.socketioAuthUrl` is set. */
   readonly authPath: string
+  /** Whether the host gave the plugin an `authenticate` hook (without one, its own auth route answers 401). */
+  readonly authenticates: boolean
 }
 
 /**
@@ -33,6 +35,9 @@ export async function socketIoEndpoint(fastify: FastifyInstance, wiring: SocketI
   const server = wiring.config.server
   if (!(wiring.enabled ?? server.socketio)) return undefined
   const { attachSocketIo } = await import('./attach-socket-io.js')
+  if (server.socketioAuthUrl === null && !wiring.authenticates) {
+    wiring.logger.warn({}, 'Socket.IO is on without HERALD_SOCKETIO_AUTH_URL (server.socketioAuthUrl) or an authenticate hook: private and presence subscriptions will be refused (401)')
+  }
   const askAuth = server.socketioAuthUrl === null ? injectAuthEndpoint(fastify, wiring.authPath) : fetchAuthEndpoint(server.socketioAuthUrl, server.socketioAuthTimeoutMs)
   return attachSocketIo(fastify, {
     path: wiring.prefix + SOCKET_IO_PATH,
