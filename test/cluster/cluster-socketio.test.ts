@@ -16,7 +16,7 @@ const users = new Map([['tok-ann', { id: '1', name: 'Ann' }], ['tok-bo', { id: '
 /**
  * The application's auth endpoint, as laravel-echo-server's `authHost` saw it: private channels answered in Pusher's
  * form (signed with the app's secret), presence in Laravel's redis broadcaster's (`{channel_data: {…}}`),
- * `private-secret` refused, `private-slow` never answered.
+ * `private-secret` refused, `private-slow…` never answered.
  */
 async function startAuthApp(): Promise<{ url: string; server: Server; seen: { authorization?: string; cookie?: string; form: string }[] }> {
   const sdk = sdkFor(1)
@@ -29,7 +29,7 @@ async function startAuthApp(): Promise<{ url: string; server: Server; seen: { au
       const form = new URLSearchParams(body)
       const channel = form.get('channel_name') ?? ''
       const user = users.get(req.headers.authorization?.replace(/^Bearer /, '') ?? '')
-      if (channel === 'private-slow') return
+      if (channel.startsWith('private-slow')) return
       const send = (status: number, answer: unknown): void => {
         res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(answer))
       }
@@ -117,6 +117,14 @@ describe('two herald serve processes with Socket.IO, one Redis bus', () => {
     assert.deepEqual(statuses.sort(), [['private-orders', 401], ['private-secret', 403], ['private-slow', 504]])
     assert.equal(await subscriptions('private-secret'), 0)
     assert.equal(await subscriptions('private-slow'), 0)
+  })
+
+  test('a socket may have at most 16 auth requests in flight; the 17th is refused at once (429) without asking the app', async () => {
+    const flooder = await ioClient(0)
+    const asked = auth.seen.length
+    const answers = await Promise.all(Array.from({ length: 17 }, (_, i) => flooder.socket.emitWithAck('subscribe', { channel: `private-slow-${i}` }) as Promise<{ status: number }>))
+    assert.deepEqual(answers.map((a) => a.status).sort(), [...Array<number>(16).fill(504), 429].sort())
+    assert.equal(auth.seen.length - asked, 16, 'the refused one never reached the auth endpoint')
   })
 
   test('presence across servers and protocols: a Socket.IO client sees a pusher-js user on the other server join and leave', async () => {

@@ -25,6 +25,9 @@ export interface SubscribeContext {
 
 const GATEWAY_TIMEOUT = 504
 const BAD_GATEWAY = 502
+const TOO_MANY_REQUESTS = 429
+/** Auth requests one socket may have in flight: each costs the application a request, so a client cannot flood it. */
+export const MAX_AUTHORIZING_PER_SOCKET = 16
 
 /** socket.io-client's acknowledgement callback, when the client asked for one (`emitWithAck('subscribe', …)`). */
 export type SubscribeAck = ((answer: { readonly ok: boolean } & Partial<Refusal>) => void) | undefined
@@ -54,6 +57,9 @@ export function handleSocketIoSubscribe(context: SubscribeContext, state: Socket
   if (kind === 'public') return join(context, state, channel, undefined, ack)
   if (kind === 'encrypted') {
     return refuse(state, channel, { type: 'InvalidChannel', error: 'private-encrypted- channels need pusher-js (end-to-end encryption); Socket.IO clients cannot subscribe', status: 400 }, ack)
+  }
+  if (state.authorizing.size >= MAX_AUTHORIZING_PER_SOCKET) {
+    return refuse(state, channel, { type: 'LimitReached', error: `At most ${MAX_AUTHORIZING_PER_SOCKET} subscriptions may wait for authorization at once`, status: TOO_MANY_REQUESTS }, ack)
   }
   state.authorizing.add(channel)
   const request: ChannelAuthRequest = { socketId: state.subscriber.socketId, channel, headers: authHeaders((data as { auth?: unknown }).auth, state.socket.handshake) }
