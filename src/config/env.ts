@@ -30,6 +30,8 @@ export const ENV_TABLE = [
   { env: 'HERALD_SOCKETIO', path: ['server', 'socketio'] },
   { env: 'HERALD_SOCKETIO_AUTH_URL', path: ['server', 'socketioAuthUrl'] },
   { env: 'HERALD_SOCKETIO_AUTH_TIMEOUT_MS', path: ['server', 'socketioAuthTimeoutMs'] },
+  // Laravel's queue connection name; the predefined bullmq connection reads REDIS_URL too.
+  { env: 'QUEUE_CONNECTION', path: ['queue', 'default'] },
 ] as const
 
 /** One row of {@link ENV_TABLE}. */

@@ -5,6 +5,7 @@ import { LogOptionsSchema } from '../adapters/log/log-options.js'
 import { NullOptionsSchema } from '../adapters/null/null-options.js'
 import { PusherOptionsSchema } from '../adapters/pusher/pusher-options.js'
 import { RedisOptionsSchema } from '../adapters/redis/redis-options.js'
+import { QueueConfigSchema, type QueueConfigInput } from './queue-schema.js'
 
 /** Every driver name, in the order error messages list them. */
 export const DRIVER_NAMES = ['redis', 'pusher', 'ably', 'log', 'null', 'local'] as const
@@ -106,6 +107,7 @@ export const HeraldConfigSchema = Type.Object(
     connections: Type.Record(Type.String(), ConnectionSchema, { default: {} }),
     apps: Type.Array(AppSchema, { minItems: 1, description: 'Apps served; one built from BROADCAST_APP_* by default.' }),
     server: ServerSchema,
+    queue: Type.Optional(QueueConfigSchema),
   },
   { additionalProperties: false },
 )
@@ -130,4 +132,5 @@ export interface HeraldConfigInput {
   readonly connections?: Readonly<Record<string, ConnectionInput>>
   readonly apps?: readonly AppInput[]
   readonly server?: Partial<Static<typeof ServerSchema>>
+  readonly queue?: QueueConfigInput
 }

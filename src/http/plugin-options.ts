@@ -35,6 +35,11 @@ export interface HeraldPluginOptions {
    * route (your `authenticate` and channel rules). @default config `server.socketio` (`HERALD_SOCKETIO`), false
    */
   readonly socketio?: boolean
+  /**
+   * Deliver queued broadcasts in this server too (a bullmq queue connection, `QUEUE_CONNECTION=bullmq`):
+   * `true` for the default queue connection, or `{ connection, queues }`. @default false (`npx herald work`)
+   */
+  readonly worker?: boolean | { readonly connection?: string; readonly queues?: readonly string[] }
 }
 
 /** Options after validation, defaults applied. */
@@ -49,6 +54,7 @@ export interface ResolvedPluginOptions {
   readonly shutdownTimeoutMs: number
   readonly env: Readonly<Record<string, string | undefined>>
   readonly socketio: boolean | undefined
+  readonly worker: HeraldPluginOptions['worker']
 }
 
 const DataOptionsSchema = Type.Object({
@@ -58,10 +64,11 @@ const DataOptionsSchema = Type.Object({
   shutdownTimeoutMs: Type.Optional(Type.Integer({ minimum: 0 })),
   env: Type.Optional(Type.Object({}, { additionalProperties: true })),
   socketio: Type.Optional(Type.Boolean()),
+  worker: Type.Optional(Type.Union([Type.Boolean(), Type.Object({ connection: Type.Optional(Type.String({ minLength: 1 })), queues: Type.Optional(Type.Array(Type.String({ minLength: 1 }))) }, { additionalProperties: false })])),
 }, { additionalProperties: true })
 
 const dataOptions = Compile(DataOptionsSchema)
-const KNOWN = new Set(['config', 'authenticate', 'authorizer', 'broadcaster', 'authPrefix', 'maxBufferedBytes', 'shutdownTimeoutMs', 'env', 'socketio', 'prefix', 'logLevel', 'logSerializers'])
+const KNOWN = new Set(['config', 'authenticate', 'authorizer', 'broadcaster', 'authPrefix', 'maxBufferedBytes', 'shutdownTimeoutMs', 'env', 'socketio', 'worker', 'prefix', 'logLevel', 'logSerializers'])
 
 function handChecks(opts: Record<string, unknown>, issues: ConfigIssue[]): void {
   for (const key of Object.keys(opts)) if (!KNOWN.has(key)) issues.push({ path: key, message: 'unknown plugin option' })
@@ -97,5 +104,6 @@ export function parsePluginOptions(options: unknown): ResolvedPluginOptions {
     shutdownTimeoutMs: o.shutdownTimeoutMs ?? 5000,
     env: o.env ?? process.env,
     socketio: o.socketio,
+    worker: o.worker,
   }
 }

@@ -86,7 +86,7 @@ describe('two herald serve processes with Socket.IO, one Redis bus', () => {
   test('events from either HTTP API and the redis driver reach Socket.IO clients on both servers exactly once; socket_id excludes across servers', async (t) => {
     const clients = [await ioClient(0), await ioClient(1), await ioClient(1)]
     for (const c of clients) c.socket.emit('subscribe', { channel: 'private-orders', auth: { headers: { Authorization: 'Bearer tok-ann' } } })
-    await waitFor(async () => (await subscriptions('private-orders')) === 3, { what: 'three private subscriptions across the cluster', timeoutMs: 10_000 })
+    await waitFor(async () => (await subscriptions('private-orders')) === 3, { what: 'three private subscriptions across the cluster', timeoutMs: 30_000 })
     assert.ok(auth.seen.every((s) => s.authorization === 'Bearer tok-ann'), "the auth endpoint got the client's headers")
     const driver = new RedisBroadcaster({ url: redis.url, prefix: PREFIX, timeoutMs: 2000 })
     t.after(() => driver.close())
@@ -97,7 +97,7 @@ describe('two herald serve processes with Socket.IO, one Redis bus', () => {
     for (const s of servers) await sdkFor(s.port).trigger('private-orders', 'marker', {})
     await driver.broadcast({ channels: ['private-orders'], event: 'marker', payload: {} })
     for (const [i, c] of clients.entries()) {
-      await waitFor(() => c.seen('private-orders', 'marker').length === 3, { what: `the three markers at client ${i}` })
+      await waitFor(() => c.seen('private-orders', 'marker').length === 3, { what: `the three markers at client ${i}`, timeoutMs: 15_000 })
       assert.deepEqual(c.seen('private-orders', 'Api').map((d) => (d as { via: number }).via).sort(), [0, 1], `client ${i}`)
       assert.deepEqual(c.seen('private-orders', 'Driver'), [{ via: 'redis' }], `client ${i}`)
       assert.equal(c.seen('private-orders', 'NotToThird').length, i === 2 ? 0 : 1, `client ${i}`)
@@ -112,6 +112,7 @@ describe('two herald serve processes with Socket.IO, one Redis bus', () => {
     stranger.socket.emit('subscribe', { channel: 'private-orders' })
     await waitFor(() => ann.received.filter((r) => r.event === 'subscription_error').length === 2 && stranger.received.some((r) => r.event === 'subscription_error'), {
       what: 'three subscription errors',
+      timeoutMs: 15_000,
     })
     const statuses = [...ann.received, ...stranger.received].filter((r) => r.event === 'subscription_error').map((r) => [r.channel, (r.data as { status: number }).status])
     assert.deepEqual(statuses.sort(), [['private-orders', 401], ['private-secret', 403], ['private-slow', 504]])
@@ -135,15 +136,15 @@ describe('two herald serve processes with Socket.IO, one Redis bus', () => {
       .here((members: { name: string }[]) => log.push(`here ${members.map((m) => m.name).sort().join(',')}`))
       .joining((m: { name: string }) => log.push(`joining ${m.name}`))
       .leaving((m: { name: string }) => log.push(`leaving ${m.name}`))
-    await waitFor(() => log.includes('here Ann'), { what: 'Ann here', timeoutMs: 10_000 })
+    await waitFor(() => log.includes('here Ann'), { what: 'Ann here', timeoutMs: 15_000 })
     const bo: ClusterClient = await connectClient(servers[1]!.port, '2', { name: 'Bo' })
     closers.push(() => bo.pusher.disconnect())
     await bo.join('presence-room')
     const roster = bo.seen('presence-room', 'pusher:subscription_succeeded')
     assert.equal(roster.length, 1)
-    await waitFor(() => log.includes('joining Bo'), { what: 'Ann (socket.io, server 0) sees Bo (pusher, server 1) join' })
+    await waitFor(() => log.includes('joining Bo'), { what: 'Ann (socket.io, server 0) sees Bo (pusher, server 1) join', timeoutMs: 15_000 })
     bo.pusher.unsubscribe('presence-room')
-    await waitFor(() => log.includes('leaving Bo'), { what: 'Ann sees Bo leave, with his info' })
+    await waitFor(() => log.includes('leaving Bo'), { what: 'Ann sees Bo leave, with his info', timeoutMs: 15_000 })
     assert.deepEqual(log, ['here Ann', 'joining Bo', 'leaving Bo'], 'each once')
   })
 })
