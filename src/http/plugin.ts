@@ -21,6 +21,7 @@ import { metricsRoute } from './routes/metrics.js'
 import { registerAbuseMetrics } from './metrics/abuse-metrics.js'
 import { capPendingPerAddress } from './pending-cap.js'
 import { upRoute } from './routes/up.js'
+import { socketIoEndpoint } from './socketio/socket-io-wiring.js'
 import { stopListening } from './stop-listening.js'
 import { ConnectionHandler } from './websocket/connection-handler.js'
 import { FrameGuards, wsMessageLimit } from './websocket/frame-guard.js'
@@ -112,10 +113,11 @@ const heraldPlugin: FastifyPluginAsync<HeraldPluginOptions> = async (fastify, op
     frameGuards.stop()
     refuseUpgrades(fastify.server)
     const listener = stopListening(fastify.server)
-    await handler.shutdown(opts.shutdownTimeoutMs)
+    await Promise.all([handler.shutdown(opts.shutdownTimeoutMs), socketIo?.shutdown(opts.shutdownTimeoutMs)])
     if (!(await listener.within(opts.shutdownTimeoutMs))) logger.warn({ timeoutMs: opts.shutdownTimeoutMs }, 'HTTP connections still busy at shutdown were closed')
   })
   fastify.addHook('onClose', async () => {
+    socketIo?.close()
     const closing = disposeHeraldContainer(c).then(
       () => true,
       (err: unknown) => {
@@ -132,6 +134,9 @@ const heraldPlugin: FastifyPluginAsync<HeraldPluginOptions> = async (fastify, op
   const maxPayload = Math.max(...apps.all().map(wsMessageLimit))
   const pending = capPendingPerAddress(fastify, config.server.maxPendingPerAddress)
   await registerWebSocket(fastify, prefix, handler, maxPayload)
+  const socketIo = await socketIoEndpoint(fastify, {
+    enabled: opts.socketio, config, apps, hub: serverHub, logger, prefix, authPath: `${prefix}${opts.authPrefix}/auth`, authenticates: options.authenticate !== undefined,
+  })
   await fastify.register(upRoute, { prefix, health: () => serverHub.health() })
   const extend = (registry: Registry) => registerAbuseMetrics(registry, pending.counts, frameGuards)
   if (config.server.metrics) await fastify.register(metricsRoute, { prefix, stats: () => serverHub.local.metrics(), health: () => serverHub.health(), extend })

@@ -43,7 +43,7 @@ describe('loadConfig', () => {
         maxPresenceMemberSize: 1024,
       },
     ])
-    assert.deepEqual(config.server, { host: '0.0.0.0', port: 6001, metrics: false, ...SERVER_LIMIT_DEFAULTS })
+    assert.deepEqual(config.server, { host: '0.0.0.0', port: 6001, metrics: false, socketio: false, socketioAuthUrl: null, socketioAuthTimeoutMs: 5000, ...SERVER_LIMIT_DEFAULTS })
     // Compile-time: a loaded app is the domain's HeraldApp, so the server uses config apps as they are.
     const app: HeraldApp | undefined = config.apps[0]
     assert.equal(app?.id, 'app-id')
@@ -106,6 +106,9 @@ describe('loadConfig', () => {
         PORT: '7000',
         HOST: '127.0.0.1',
         HERALD_METRICS: 'true',
+        HERALD_SOCKETIO: 'true',
+        HERALD_SOCKETIO_AUTH_URL: 'http://app.test/broadcasting/auth',
+        HERALD_SOCKETIO_AUTH_TIMEOUT_MS: '2500',
         BROADCAST_APP_MAX_CONNECTIONS: '500',
       },
     )
@@ -123,8 +126,12 @@ describe('loadConfig', () => {
     })
     assert.equal(config.apps[0]?.clientEvents, false)
     assert.equal(config.apps[0]?.maxConnections, 500)
-    assert.deepEqual(config.server, { host: '127.0.0.1', port: 7000, metrics: true, ...SERVER_LIMIT_DEFAULTS })
+    assert.deepEqual(config.server, {
+      host: '127.0.0.1', port: 7000, metrics: true, socketio: true, socketioAuthUrl: 'http://app.test/broadcasting/auth', socketioAuthTimeoutMs: 2500, ...SERVER_LIMIT_DEFAULTS,
+    })
     assert.deepEqual(problems({ server: { port: '7000' } }), ["server.port: expected integer (got '7000')"])
+    const badUrl = problems({ server: { socketioAuthUrl: 'app.test/auth' } })
+    assert.ok(badUrl.length > 0 && badUrl.every((p) => p.startsWith('server.socketioAuthUrl: ')), `an auth URL without http(s):// is refused: ${badUrl.join('; ')}`)
   })
 
   test('a bad env value is reported with the variable it came from', () => {
