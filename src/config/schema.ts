@@ -6,6 +6,7 @@ import { NullOptionsSchema } from '../adapters/null/null-options.js'
 import { PusherOptionsSchema } from '../adapters/pusher/pusher-options.js'
 import { RedisOptionsSchema } from '../adapters/redis/redis-options.js'
 import { WebhookTargetSchema } from '../adapters/webhooks/webhook-options.js'
+import { ServerLimitsProperties } from './server-limits-schema.js'
 import { QueueConfigSchema, type QueueConfigInput } from './queue-schema.js'
 
 /** Every driver name, in the order error messages list them. */
@@ -88,6 +89,13 @@ export const ServerSchema = Type.Object(
     host: Type.String({ minLength: 1, default: '0.0.0.0', description: "Interface to listen on (HOST). @default '0.0.0.0'" }),
     port: Type.Integer({ minimum: 0, maximum: 65535, default: 6001, description: 'Port to listen on (PORT). @default 6001' }),
     metrics: Type.Boolean({ default: false, description: 'Serve Prometheus metrics at GET /metrics (HERALD_METRICS); keep that path internal. @default false' }),
+    ...ServerLimitsProperties,
+    socketio: Type.Boolean({ default: false, description: "Serve Echo's socket.io connector at /socket.io/ beside the Pusher endpoint (HERALD_SOCKETIO). @default false" }),
+    socketioAuthUrl: Type.Union([Type.String({ pattern: '^https?://[^\\s]+$' }), Type.Null()], {
+      default: null,
+      description: "The app's auth endpoint Socket.IO subscriptions are checked with (HERALD_SOCKETIO_AUTH_URL). @default null (the plugin's own /broadcasting/auth)",
+    }),
+    socketioAuthTimeoutMs: Type.Integer({ minimum: 1, default: 5000, description: 'Longest a Socket.IO auth request may take, ms (HERALD_SOCKETIO_AUTH_TIMEOUT_MS). @default 5000' }),
   },
   { additionalProperties: false },
 )

@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import { loadConfig } from '../config/load-config.js'
 import { herald } from './plugin.js'
 import { ServerLogController } from './server-log-controller.js'
+import { serverTimeoutOptions } from './server-timeouts.js'
 
 /** Inputs of {@link startServer}. */
 export interface StartServerOptions {
@@ -36,7 +37,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Her
   // Loaded once: the plugin (and through it the composition root) uses this very object.
   const config = loadConfig({}, env)
   const { host, port } = config.server
-  const app = Fastify({ logger: options.logger ?? { level: env.LOG_LEVEL ?? 'info' }, logController: new ServerLogController() })
+  const app = Fastify({ logger: options.logger ?? { level: env.LOG_LEVEL ?? 'info' }, logController: new ServerLogController(), ...serverTimeoutOptions(config.server) })
   await app.register(herald, { config, shutdownTimeoutMs: options.shutdownTimeoutMs ?? 5000 })
   await app.listen({ host, port })
   const address = app.server.address()

@@ -1,6 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client'
 import type { HubStats } from '../../domain/realtime/hub-stats.js'
-import { registerWebhookMetrics, type WebhookStats } from './webhook-metrics.js'
 
 /** What the metrics read at each scrape. */
 export interface HeraldMetricsSource {
@@ -8,8 +7,6 @@ export interface HeraldMetricsSource {
   readonly stats: () => HubStats
   /** The cluster's Redis state; undefined for a single process. */
   readonly health?: () => { readonly connected: boolean; readonly subscribed: boolean } | undefined
-  /** The webhook sender's counters. */
-  readonly webhooks?: () => WebhookStats
 }
 
 type AppGauge = (a: { connections: number; channels: number; subscriptions: number }) => number
@@ -62,7 +59,6 @@ export function createHeraldMetrics(source: HeraldMetricsSource): Registry {
     })
     registry.registerMetric(redisUp)
   }
-  if (source.webhooks !== undefined) registerWebhookMetrics(registry, source.webhooks)
   collectDefaultMetrics({ register: registry })
   return registry
 }

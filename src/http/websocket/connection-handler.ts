@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto'
+import type { Duplex } from 'node:stream'
 import type { WebSocket } from 'ws'
 import type { LifecycleObserver } from '../../domain/lifecycle/lifecycle-event.js'
 import type { LoggerPort } from '../../domain/ports/logger-port.js'
@@ -7,6 +8,7 @@ import type { LocalRealtimeHub } from '../../domain/realtime/local-realtime-hub.
 import type { RealtimeHubPort } from '../../domain/realtime/realtime-hub-port.js'
 import { PusherCloseCode } from './close-codes.js'
 import type { ConnectionState } from './connection-state.js'
+import type { FrameGuards } from './frame-guard.js'
 import { handleClientEvent } from './client-event-handler.js'
 import { errorFrame, parseClientFrame, protocolFrame, tryParseSubscribeData, tryParseUnsubscribeData, type ClientFrame } from './frames.js'
 import { handleSignin } from './signin-handler.js'
@@ -31,6 +33,8 @@ export interface ConnectionHandlerOptions {
   readonly maxBufferedBytes: number
   /** Told of client events and cache misses (webhooks, in-process hooks). @default none */
   readonly observer?: LifecycleObserver
+  /** Bounds each connection's unfinished frames (size per app, time to complete). @default none */
+  readonly frameGuards?: FrameGuards
 }
 
 type Handler = (state: ConnectionState, frame: ClientFrame) => void
@@ -62,6 +66,7 @@ export class ConnectionHandler {
   readonly #logger: LoggerPort
   readonly #maxBufferedBytes: number
   readonly #observer: LifecycleObserver | undefined
+  readonly #frameGuards: FrameGuards | undefined
   readonly #connections = new Map<string, ConnectionState>()
   readonly #handlers: ReadonlyMap<string, Handler>
   /** Refused sockets still in their closing handshake; a shutdown drops those that never answer. */
@@ -78,6 +83,7 @@ export class ConnectionHandler {
     this.#logger = options.logger
     this.#maxBufferedBytes = options.maxBufferedBytes
     this.#observer = options.observer
+    this.#frameGuards = options.frameGuards
     // A Map, not an object literal: event names come from clients, and `constructor` or `__proto__`
     // must be unknown events, not inherited properties.
     this.#handlers = new Map<string, Handler>([
@@ -115,7 +121,7 @@ export class ConnectionHandler {
    * Takes over an upgraded socket: refuses it with a Pusher code or sends `connection_established`.
    * @param transport the TCP socket under `socket`, when known; it lets fan-out batch a turn's frames.
    */
-  accept(socket: WebSocket, request: ConnectionRequest, transport?: CorkableTransport): void {
+  accept(socket: WebSocket, request: ConnectionRequest, transport?: CorkableTransport & Duplex): void {
     const app = this.#apps.byKey(request.appKey)
     const refusal = this.#refusal(app, request)
     if (refusal !== undefined || app === undefined) {
@@ -141,6 +147,7 @@ export class ConnectionHandler {
     socket.on('pong', this.#listeners.pong)
     socket.on('close', this.#listeners.close)
     socket.on('error', this.#listeners.error)
+    if (transport !== undefined) this.#frameGuards?.watch(socket, transport, app)
     const established = { socket_id: subscriber.socketId, activity_timeout: app.activityTimeout }
     subscriber.send(protocolFrame('pusher:connection_established', established))
   }
