@@ -1,4 +1,5 @@
 import { channelKindOf } from '../../domain/channels/channel-name.js'
+import type { LifecycleObserver } from '../../domain/lifecycle/lifecycle-event.js'
 import type { LoggerPort } from '../../domain/ports/logger-port.js'
 import type { RealtimeHubPort } from '../../domain/realtime/realtime-hub-port.js'
 import { CLIENT_EVENTS_PER_SECOND } from '../websocket/client-event-handler.js'
@@ -15,7 +16,7 @@ const MAX_EVENT_NAME = 200
  * client events enabled, at most 10 a second, data within the app's message size. Refusals are
  * `client_event_error`; the socket stays connected.
  */
-export function handleClientEvent(publisher: RealtimeHubPort, logger: LoggerPort, state: SocketIoConnection, payload: unknown): void {
+export function handleClientEvent(publisher: RealtimeHubPort, logger: LoggerPort, state: SocketIoConnection, payload: unknown, observer?: LifecycleObserver): void {
   const { channel, event, data } = (typeof payload === 'object' && payload !== null ? payload : {}) as { channel?: unknown; event?: unknown; data?: unknown }
   const reject = (error: string): void => {
     state.socket.emit(SocketIoNotice.ClientEventError, typeof channel === 'string' ? channel : null, { error, code: PusherCloseCode.ClientEventRejected })
@@ -37,4 +38,5 @@ export function handleClientEvent(publisher: RealtimeHubPort, logger: LoggerPort
   const userId = kind === 'presence' ? (state.channels.get(channel) ?? undefined) : undefined
   const request = { appId: state.app.id, channels: [channel], event, data: json, exceptSocketId: state.subscriber.socketId, userId }
   publisher.publish(request).catch((err: unknown) => logger.error({ err, channel }, 'client event delivery failed'))
+  observer?.observe({ name: 'client_event', appId: state.app.id, channel, event, data: json, socketId: state.subscriber.socketId, userId })
 }

@@ -7,6 +7,7 @@ import type { RealtimeHubPort } from '../../domain/realtime/realtime-hub-port.js
 import { PusherCloseCode } from '../websocket/close-codes.js'
 import type { AskAuthEndpoint } from './channel-auth.js'
 import { handleClientEvent } from './client-event.js'
+import type { LifecycleObserver } from '../../domain/lifecycle/lifecycle-event.js'
 import { PresenceDirectory } from './presence-directory.js'
 import { SocketIoFrameTranslator } from './socket-io-packets.js'
 import type { SocketIoConnection } from './socket-io-connection.js'
@@ -27,6 +28,8 @@ export interface SocketIoHandlerOptions {
   readonly askAuth: AskAuthEndpoint
   /** Longest an auth request may take before the subscription is refused, ms. */
   readonly authTimeoutMs: number
+  /** Told of whispers (client_event webhooks, in-process hooks). @default none */
+  readonly observer?: LifecycleObserver | undefined
 }
 
 /** A Socket.IO connection refusal, as socket.io-client's `connect_error` shows it (`err.message`, `err.data`). */
@@ -112,7 +115,7 @@ export class SocketIoHandler {
       this.#guard(state, 'subscribe', () => handleSocketIoSubscribe(this.#context, state, data, typeof ack === 'function' ? (ack as SubscribeAck) : undefined))
     })
     socket.on('unsubscribe', (data: unknown) => this.#guard(state, 'unsubscribe', () => handleSocketIoUnsubscribe(this.#context, state, data)))
-    socket.on('client event', (data: unknown) => this.#guard(state, 'client event', () => handleClientEvent(this.#options.publisher, this.#options.logger, state, data)))
+    socket.on('client event', (data: unknown) => this.#guard(state, 'client event', () => handleClientEvent(this.#options.publisher, this.#options.logger, state, data, this.#options.observer)))
     socket.on('disconnect', () => this.#onClose(state))
   }
 

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify'
+import type { LifecycleObserver } from '../../domain/lifecycle/lifecycle-event.js'
 import type { HeraldConfig } from '../../config/schema.js'
 import type { LoggerPort } from '../../domain/ports/logger-port.js'
 import type { CreatedHub } from '../../composition/create-realtime-hub.js'
@@ -23,6 +24,8 @@ export interface SocketIoWiring {
   readonly authPath: string
   /** Whether the host gave the plugin an `authenticate` hook (without one, its own auth route answers 401). */
   readonly authenticates: boolean
+  /** Told of whispers (client_event webhooks, in-process hooks). @default none */
+  readonly observer?: LifecycleObserver | undefined
 }
 
 /**
@@ -49,5 +52,6 @@ export async function socketIoEndpoint(fastify: FastifyInstance, wiring: SocketI
     logger: wiring.logger,
     askAuth,
     authTimeoutMs: server.socketioAuthTimeoutMs,
+    observer: wiring.observer,
   })
 }
