@@ -127,7 +127,7 @@ export interface HeraldServerDeps extends Omit<HeraldContainerDeps, 'hub' | 'app
  */
 export async function startHeraldContainer(config: Readonly<HeraldConfig>, deps: HeraldServerDeps): Promise<DependencyContainer> {
   const apps = new StaticAppLookup(config.apps)
-  const serverLifecycle = createServerLifecycle(apps, deps.logger, deps.lifecycle)
+  const serverLifecycle = await createServerLifecycle(apps, deps.logger, deps.lifecycle, config.queue)
   const serverHub = await createRealtimeHub({
     maxBufferedBytes: deps.maxBufferedBytes,
     logger: deps.logger,

@@ -1,14 +1,18 @@
+import type { BullMqOptions } from '../adapters/queue/bullmq-options.js'
+import { BullMqWebhookDelivery } from '../adapters/webhooks/bullmq-webhook-delivery.js'
 import { HttpWebhookSender, type HttpWebhookSenderOptions, type WebhookSenderStats } from '../adapters/webhooks/http-webhook-sender.js'
+import type { QueueConfig } from '../config/queue-schema.js'
 import { createLifecyclePipeline, type LifecyclePipeline, type LifecyclePipelineOptions } from '../domain/lifecycle/lifecycle-pipeline.js'
+import type { WebhookDeliveryPort } from '../domain/lifecycle/webhook-request.js'
 import type { LoggerPort } from '../domain/ports/logger-port.js'
-import type { AppLookup } from '../domain/realtime/herald-app.js'
+import type { StaticAppLookup } from '../domain/realtime/static-app-lookup.js'
 
-/** A server's lifecycle events: the pipeline the hub reports to, and the webhook sender behind it. */
+/** A server's lifecycle events: the pipeline the hub reports to, and the webhook delivery behind it. */
 export interface ServerLifecycle {
   readonly pipeline: LifecyclePipeline
   /** Webhook delivery counters, for `/metrics`. */
   stats(): WebhookSenderStats
-  /** Sends what is held, then gives the sender up to `graceMs` to drain its queue. */
+  /** Sends what is held, then gives the delivery up to `graceMs` to drain (a durable queue keeps the rest). */
   close(graceMs?: number): Promise<void>
 }
 
@@ -21,22 +25,37 @@ export interface ServerLifecycleOptions {
 /** Longest a closing server waits for queued webhooks to go out, ms. */
 const CLOSE_GRACE_MS = 2000
 
-/** Builds the lifecycle pipeline over the configured apps' webhook targets, delivering over HTTP. */
-export function createServerLifecycle(apps: AppLookup, logger: LoggerPort, options: ServerLifecycleOptions = {}): ServerLifecycle {
-  const sender = new HttpWebhookSender({ logger, ...options.sender })
+type Delivery = WebhookDeliveryPort & { stats(): WebhookSenderStats; close(graceMs: number): Promise<void> }
+
+/**
+ * Builds the lifecycle pipeline over the configured apps' webhook targets. Requests go through the durable queue
+ * when the default queue connection is `bullmq` and some app has webhooks (they then survive a restart), else
+ * through the in-memory sender.
+ */
+export async function createServerLifecycle(apps: StaticAppLookup, logger: LoggerPort, options: ServerLifecycleOptions = {}, queue?: QueueConfig): Promise<ServerLifecycle> {
+  const durable = apps.all().some((a) => (a.webhooks?.length ?? 0) > 0) ? durableQueue(queue) : undefined
+  const delivery: Delivery = durable === undefined
+    ? new HttpWebhookSender({ logger, ...options.sender })
+    : await BullMqWebhookDelivery.start(durable, { logger, ...options.sender })
   const pipeline = createLifecyclePipeline({
     app: (appId) => apps.byId(appId),
-    delivery: sender,
+    delivery,
     onHookError: (err, event) => logger.error({ err, event: event.name, channel: event.channel }, 'a lifecycle hook listener failed'),
     onCountError: (err, appId, channel) => logger.warn({ err, appId, channel }, 'sending a subscription count failed'),
     ...options.pipeline,
   })
   return {
     pipeline,
-    stats: () => sender.stats(),
+    stats: () => delivery.stats(),
     async close(graceMs = CLOSE_GRACE_MS) {
       pipeline.flush()
-      await sender.close(graceMs)
+      await delivery.close(graceMs)
     },
   }
+}
+
+/** The default queue connection's options when it is durable (bullmq). */
+function durableQueue(queue: QueueConfig | undefined): BullMqOptions | undefined {
+  const connection = queue === undefined ? undefined : queue.connections[queue.default]
+  return connection?.driver === 'bullmq' ? connection : undefined
 }

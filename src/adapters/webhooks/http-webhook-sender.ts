@@ -1,5 +1,6 @@
 import type { LoggerPort } from '../../domain/ports/logger-port.js'
 import type { WebhookDeliveryPort, WebhookRequest } from '../../domain/lifecycle/webhook-request.js'
+import { attemptProblem, postWebhook } from './post-webhook.js'
 import { DEFAULT_WEBHOOK_RETRY, nextRetryDelayMs, type WebhookRetryPolicy } from '../../domain/lifecycle/webhook-retry.js'
 
 /** Options of {@link HttpWebhookSender}. */
@@ -122,16 +123,11 @@ export class HttpWebhookSender implements WebhookDeliveryPort {
     const { request } = delivery
     let problem: string
     try {
-      const res = await fetch(request.url, { method: 'POST', headers: request.headers, body: request.body, signal: AbortSignal.timeout(this.#timeoutMs) })
-      // The body is not needed; cancelling it frees the connection for the next request.
-      await res.body?.cancel().catch(() => {})
-      if (res.ok) {
-        this.#delivered++
-        return
-      }
-      problem = `HTTP ${res.status}`
+      await postWebhook(request, this.#timeoutMs)
+      this.#delivered++
+      return
     } catch (err) {
-      problem = err instanceof Error ? `${err.name}: ${err.message}` : String(err)
+      problem = attemptProblem(err)
     }
     delivery.failures++
     const wait = this.#closed ? undefined : nextRetryDelayMs(this.#retry, delivery.failures, Date.now() - delivery.firstAt)
