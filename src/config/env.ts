@@ -24,9 +24,26 @@ export const ENV_TABLE = [
   { env: 'BROADCAST_APP_SECRET', path: ['apps', '0', 'secret'] },
   { env: 'BROADCAST_APP_CLIENT_EVENTS', path: ['apps', '0', 'clientEvents'] },
   { env: 'BROADCAST_APP_MAX_CONNECTIONS', path: ['apps', '0', 'maxConnections'] },
+  { env: 'BROADCAST_APP_MAX_MESSAGE_SIZE', path: ['apps', '0', 'maxMessageSize'] },
+  { env: 'BROADCAST_APP_MAX_EVENT_PAYLOAD_SIZE', path: ['apps', '0', 'maxEventPayloadSize'] },
+  // Comma-separated: `https://a.example,https://b.example`.
+  { env: 'BROADCAST_APP_ALLOWED_ORIGINS', path: ['apps', '0', 'allowedOrigins'] },
+  { env: 'BROADCAST_APP_ACTIVITY_TIMEOUT', path: ['apps', '0', 'activityTimeout'] },
+  { env: 'BROADCAST_APP_ENCRYPTION_MASTER_KEY', path: ['apps', '0', 'encryptionMasterKey'] },
+  { env: 'BROADCAST_APP_MAX_PRESENCE_MEMBERS', path: ['apps', '0', 'maxPresenceMembers'] },
+  { env: 'BROADCAST_APP_MAX_PRESENCE_MEMBER_SIZE', path: ['apps', '0', 'maxPresenceMemberSize'] },
+  { env: 'BROADCAST_APP_MAX_CLIENT_EVENTS_PER_SECOND', path: ['apps', '0', 'maxClientEventsPerSecond'] },
+  { env: 'BROADCAST_APP_MAX_API_REQUESTS_PER_SECOND', path: ['apps', '0', 'maxApiRequestsPerSecond'] },
+  { env: 'BROADCAST_APP_MAX_CONNECTIONS_PER_IP_PER_SECOND', path: ['apps', '0', 'maxConnectionsPerIpPerSecond'] },
   { env: 'HOST', path: ['server', 'host'] },
   { env: 'PORT', path: ['server', 'port'] },
   { env: 'HERALD_METRICS', path: ['server', 'metrics'] },
+  { env: 'HERALD_TLS_CERT', path: ['server', 'tls', 'cert'] },
+  { env: 'HERALD_TLS_KEY', path: ['server', 'tls', 'key'] },
+  { env: 'HERALD_APP_PROVIDER', path: ['server', 'appProvider', 'driver'] },
+  { env: 'HERALD_APPS_DATABASE_URL', path: ['server', 'appProvider', 'url'] },
+  { env: 'HERALD_APPS_TABLE', path: ['server', 'appProvider', 'table'] },
+  { env: 'HERALD_APPS_CACHE_TTL_MS', path: ['server', 'appProvider', 'cacheTtlMs'] },
 ] as const
 
 /** One row of {@link ENV_TABLE}. */

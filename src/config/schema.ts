@@ -5,6 +5,9 @@ import { LogOptionsSchema } from '../adapters/log/log-options.js'
 import { NullOptionsSchema } from '../adapters/null/null-options.js'
 import { PusherOptionsSchema } from '../adapters/pusher/pusher-options.js'
 import { RedisOptionsSchema } from '../adapters/redis/redis-options.js'
+import { AppLimitsSchema } from './app-limits-schema.js'
+import { AppProviderSchema } from './app-provider-schema.js'
+import { TlsSchema } from './tls-schema.js'
 
 /** Every driver name, in the order error messages list them. */
 export const DRIVER_NAMES = ['redis', 'pusher', 'ably', 'log', 'null', 'local'] as const
@@ -68,6 +71,7 @@ export const AppSchema = Type.Object(
       default: 1024,
       description: 'Largest presence user_info in bytes of its JSON (Pusher: 1 KB). @default 1024',
     }),
+    ...AppLimitsSchema.properties,
   },
   { additionalProperties: false },
 )
@@ -81,6 +85,8 @@ export const ServerSchema = Type.Object(
     host: Type.String({ minLength: 1, default: '0.0.0.0', description: "Interface to listen on (HOST). @default '0.0.0.0'" }),
     port: Type.Integer({ minimum: 0, maximum: 65535, default: 6001, description: 'Port to listen on (PORT). @default 6001' }),
     metrics: Type.Boolean({ default: false, description: 'Serve Prometheus metrics at GET /metrics (HERALD_METRICS); keep that path internal. @default false' }),
+    tls: Type.Optional(TlsSchema),
+    appProvider: AppProviderSchema,
   },
   { additionalProperties: false },
 )
@@ -123,5 +129,10 @@ export interface HeraldConfigInput {
   readonly default?: string
   readonly connections?: Readonly<Record<string, ConnectionInput>>
   readonly apps?: readonly AppInput[]
-  readonly server?: Partial<Static<typeof ServerSchema>>
+  readonly server?: ServerInput
+}
+
+/** `server` as a user writes it: any of its keys (defaults fill the rest). */
+export type ServerInput = Partial<Omit<Static<typeof ServerSchema>, 'appProvider'>> & {
+  readonly appProvider?: Partial<Static<typeof AppProviderSchema>>
 }

@@ -7,7 +7,21 @@ import type { ConfigIssue } from '../domain/errors.js'
 
 /** Converts env-sourced strings to the schema's types (`'6001'` → 6001, `'false'` → false). Never used on the user's object. */
 export function convertEnvStrings(schema: TSchema, value: unknown): unknown {
-  return Value.Convert(schema, structuredClone(value))
+  return Value.Convert(schema, splitLists(schema, structuredClone(value)))
+}
+
+// An array-typed key set from the environment is a comma-separated list (`a.example,b.example`).
+function splitLists(schema: TSchema, value: unknown): unknown {
+  const properties = (schema as { properties?: Record<string, TSchema & { type?: unknown }> }).properties
+  if (properties === undefined || typeof value !== 'object' || value === null) return value
+  const object = value as Record<string, unknown>
+  for (const [key, child] of Object.entries(object)) {
+    const property = properties[key]
+    if (property === undefined) continue
+    if (property.type === 'array' && typeof child === 'string') object[key] = child.split(',').map((s) => s.trim()).filter((s) => s !== '')
+    else object[key] = splitLists(property, child)
+  }
+  return object
 }
 
 /** Returns a copy of `value` with the schema's defaults filled in. */

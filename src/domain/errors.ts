@@ -52,11 +52,16 @@ export interface ConfigIssue {
 /** Thrown at start-up when configuration is invalid; lists every bad key at once. */
 export class InvalidConfigError extends HeraldError {
   readonly issues: readonly ConfigIssue[]
+  /** Where the configuration came from (a config file's path), when known. */
+  readonly source: string | undefined
 
-  constructor(issues: readonly ConfigIssue[]) {
+  constructor(issues: readonly ConfigIssue[], options: { source?: string; cause?: unknown } = {}) {
     const lines = issues.map((i) => `  - ${i.path}: ${i.message}`).join('\n')
-    super(HeraldErrorCode.InvalidConfig, `Invalid Herald configuration (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n${lines}`)
+    const source = options.source === undefined ? '' : ` in ${options.source}`
+    const message = `Invalid Herald configuration${source} (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n${lines}`
+    super(HeraldErrorCode.InvalidConfig, message, 'cause' in options ? { cause: options.cause } : undefined)
     this.issues = issues
+    this.source = options.source
   }
 }
 

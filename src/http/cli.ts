@@ -1,6 +1,6 @@
-import { startServer } from './serve.js'
+import { serveCommand } from './serve-command.js'
 
-const USAGE = 'Usage: herald serve   (env: HOST, PORT=6001, BROADCAST_APP_ID, BROADCAST_APP_KEY, BROADCAST_APP_SECRET)'
+const USAGE = 'Usage: herald serve [--config <file>] [--host <host>] [--port <port>] [--debug] [--help] [--version]'
 
 async function main(argv: readonly string[]): Promise<number> {
   const command = argv[0]
@@ -8,7 +8,8 @@ async function main(argv: readonly string[]): Promise<number> {
     console.error(command === undefined ? USAGE : `Unknown command ${JSON.stringify(command)}\n${USAGE}`)
     return 2
   }
-  const server = await startServer()
+  const server = await serveCommand(argv.slice(1))
+  if (server === undefined) return 0
   let stopping = false
   const stop = (signal: string): void => {
     if (stopping) return

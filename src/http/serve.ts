@@ -1,12 +1,16 @@
 import Fastify, { type FastifyInstance } from 'fastify'
 import { loadConfig } from '../config/load-config.js'
+import type { HeraldConfigInput } from '../config/schema.js'
 import { herald } from './plugin.js'
 import { ServerLogController } from './server-log-controller.js'
+import { httpsOptionsFor } from './tls-options.js'
 
 /** Inputs of {@link startServer}. */
 export interface StartServerOptions {
   /** Environment: `HOST` (default `0.0.0.0`), `PORT` (default 6001), `BROADCAST_APP_*`, `BROADCAST_CONNECTION`. @default process.env */
   readonly env?: Readonly<Record<string, string | undefined>>
+  /** Configuration (e.g. a config file's object); `env` and defaults fill each key it leaves out. @default {} */
+  readonly config?: HeraldConfigInput
   /**
    * Pino logger options or `false`. Per-request lines (incoming, completed, not found) are logged at
    * `debug`; failed requests at `error`. @default { level: env.LOG_LEVEL ?? 'info' }
@@ -33,9 +37,10 @@ export interface HeraldServer {
  */
 export async function startServer(options: StartServerOptions = {}): Promise<HeraldServer> {
   const env = options.env ?? process.env
-  const { host, port } = loadConfig({}, env).server
-  const app = Fastify({ logger: options.logger ?? { level: env.LOG_LEVEL ?? 'info' }, logController: new ServerLogController() })
-  await app.register(herald, { env, shutdownTimeoutMs: options.shutdownTimeoutMs ?? 5000 })
+  const { host, port, tls } = loadConfig(options.config, env).server
+  const https = httpsOptionsFor(tls)
+  const app = Fastify({ logger: options.logger ?? { level: env.LOG_LEVEL ?? 'info' }, logController: new ServerLogController(), ...(https === undefined ? {} : { https }) })
+  await app.register(herald, { env, shutdownTimeoutMs: options.shutdownTimeoutMs ?? 5000, ...(options.config === undefined ? {} : { config: options.config }) })
   await app.listen({ host, port })
   const address = app.server.address()
   const actualPort = typeof address === 'object' && address !== null ? address.port : port
@@ -43,7 +48,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Her
   const first = 'all' in apps && typeof apps.all === 'function' ? (apps.all() as { id: string; key: string }[])[0] : undefined
   app.log.info(
     { host, port: actualPort, appId: first?.id, appKey: first?.key },
-    `Herald listening: WebSocket ws://${host}:${actualPort}/app/${first?.key ?? '<key>'}, HTTP API http://${host}:${actualPort}/apps/${first?.id ?? '<id>'}`,
+    `Herald listening: WebSocket ${https ? 'wss' : 'ws'}://${host}:${actualPort}/app/${first?.key ?? '<key>'}, HTTP API ${https ? 'https' : 'http'}://${host}:${actualPort}/apps/${first?.id ?? '<id>'}`,
   )
-  return { app, url: `http://${host}:${actualPort}`, port: actualPort, close: () => app.close() }
+  return { app, url: `${https ? 'https' : 'http'}://${host}:${actualPort}`, port: actualPort, close: () => app.close() }
 }
