@@ -23,8 +23,8 @@ export { PusherOptionsSchema, type PusherOptions } from './adapters/pusher/pushe
 export { AblyBroadcaster } from './adapters/ably/ably-broadcaster.js'
 export { AblyOptionsSchema, type AblyOptions } from './adapters/ably/ably-options.js'
 
-export { driverFactories, createDriver, type DriverDeps, type DriverFactory } from './adapters/registry.js'
-export { createBroadcasting } from './adapters/create-broadcasting.js'
+export { driverFactories, createDriver, type DriverDeps, type DriverFactory } from './composition/driver-registry.js'
+export { createBroadcasting } from './composition/create-broadcasting.js'
 
 export {
   HeraldConfigSchema,

@@ -1,62 +1,128 @@
 // The only file importing tsyringe, and reflect-metadata first: tsyringe throws without a Reflect polyfill.
 import 'reflect-metadata'
 import { container, instanceCachingFactory, type DependencyContainer } from 'tsyringe'
-import { createBroadcasting } from '../adapters/create-broadcasting.js'
-import type { DriverDeps } from '../adapters/registry.js'
 import type { HeraldConfig } from '../config/schema.js'
+import { ChannelAuthorizer } from '../domain/auth/channel-authorizer.js'
 import type { Broadcasting } from '../domain/broadcasting/broadcasting.js'
+import { EventDispatcher } from '../domain/events/event-dispatcher.js'
 import type { BroadcasterPort } from '../domain/ports/broadcaster-port.js'
+import type { DriverAuthPort } from '../domain/ports/driver-auth-port.js'
 import type { LoggerPort } from '../domain/ports/logger-port.js'
+import type { RealtimeHubPort } from '../domain/realtime/realtime-hub-port.js'
+import { StaticAppLookup } from '../domain/realtime/static-app-lookup.js'
+import { createBroadcasting } from './create-broadcasting.js'
+import { createRealtimeHub, type CreatedHub } from './create-realtime-hub.js'
+import { driverAuthFor } from './driver-auth.js'
 import { Tokens } from './tokens.js'
 
 /** Runtime pieces the container cannot build from config alone. */
 export interface HeraldContainerDeps {
   readonly logger?: LoggerPort
-  /** The server's hub; only the Fastify host has one. */
-  readonly hub?: DriverDeps['hub']
+  /** The server's hub (publishing and queries); only a Herald server has one. */
+  readonly hub?: RealtimeHubPort
   /** App `local` delivers to. @default the first configured app */
   readonly appId?: string
+  /** Replaces the default connection's driver (e.g. a `BroadcasterFake`); the replaced driver is never built. */
+  readonly broadcaster?: BroadcasterPort
+  /** The channel rules to serve. @default a new `ChannelAuthorizer` */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the host picks its own User type
+  readonly authorizer?: ChannelAuthorizer<any>
 }
 
-// instanceCachingFactory hides whether it ran; resolving just to close would create (and then close)
-// drivers nobody used. Tracked per container instead.
-const broadcastingResolved = new WeakSet<DependencyContainer>()
+/** What one container built that needs closing; instanceCachingFactory hides whether a factory ran. */
+interface Lifecycle {
+  broadcasting: Broadcasting | undefined
+  serverHub: CreatedHub | undefined
+}
 
 /**
  * A child container (never tsyringe's global one) with Herald's pieces registered explicitly:
- * values with `useValue`, singletons with `useFactory` + `instanceCachingFactory`. No decorators,
- * no auto-wiring. The `Broadcasting` factory is the same `createBroadcasting` apps call directly.
- * Resolve once at start-up; `await disposeHeraldContainer(c)` closes the drivers it created.
+ * values with `useValue`, singletons with `useFactory` + `instanceCachingFactory`. No decorators, no
+ * auto-wiring. This is the one place that knows which adapter serves which port; the Fastify host and
+ * `herald serve` resolve from it (through {@link startHeraldContainer}). The `Broadcasting` factory is the
+ * same `createBroadcasting` apps call directly. `await disposeHeraldContainer(c)` closes what it built.
  *
  * @example
- * const c = createHeraldContainer(loadConfig(), { logger: fastify.log })
+ * const c = createHeraldContainer(loadConfig(), { logger })
  * const broadcasting = c.resolve<Broadcasting>(Tokens.Broadcasting)
  */
 export function createHeraldContainer(config: Readonly<HeraldConfig>, deps: HeraldContainerDeps = {}): DependencyContainer {
   const c = container.createChildContainer()
+  const lifecycle: Lifecycle = { broadcasting: undefined, serverHub: undefined }
+  c.register(Tokens.Lifecycle, { useValue: lifecycle })
   c.register(Tokens.Config, { useValue: config })
   // Registered only when given: without one, the log driver keeps its stdout default instead of going silent.
   if (deps.logger !== undefined) c.register(Tokens.Logger, { useValue: deps.logger })
   if (deps.hub !== undefined) c.register(Tokens.RealtimeHub, { useValue: deps.hub })
+  c.register(Tokens.Apps, { useFactory: instanceCachingFactory((r) => new StaticAppLookup(r.resolve<HeraldConfig>(Tokens.Config).apps)) })
   c.register(Tokens.Broadcasting, {
     useFactory: instanceCachingFactory<Broadcasting>((r) => {
-      const broadcasting = createBroadcasting(r.resolve<HeraldConfig>(Tokens.Config), {
-        ...(r.isRegistered(Tokens.Logger) ? { logger: r.resolve<LoggerPort>(Tokens.Logger) } : {}),
-        ...(r.isRegistered(Tokens.RealtimeHub) ? { hub: r.resolve(Tokens.RealtimeHub) } : {}),
-        ...(deps.appId === undefined ? {} : { appId: deps.appId }),
-      })
-      broadcastingResolved.add(c)
+      const broadcasting = createBroadcasting(
+        r.resolve<HeraldConfig>(Tokens.Config),
+        {
+          ...(r.isRegistered(Tokens.Logger) ? { logger: r.resolve<LoggerPort>(Tokens.Logger) } : {}),
+          ...(r.isRegistered(Tokens.RealtimeHub) ? { hub: r.resolve<RealtimeHubPort>(Tokens.RealtimeHub) } : {}),
+          ...(deps.appId === undefined ? {} : { appId: deps.appId }),
+        },
+        deps.broadcaster === undefined ? {} : { defaultDriver: deps.broadcaster },
+      )
+      lifecycle.broadcasting = broadcasting
       return broadcasting
     }),
   })
   c.register(Tokens.BroadcasterPort, {
     useFactory: instanceCachingFactory<BroadcasterPort>((r) => r.resolve<Broadcasting>(Tokens.Broadcasting).connection()),
   })
+  c.register(Tokens.Authorizer, {
+    useFactory: instanceCachingFactory((r) => {
+      const app = r.resolve<StaticAppLookup>(Tokens.Apps).defaultApp
+      const credentials = { key: app.key, secret: app.secret, encryptionMasterKey: app.encryptionMasterKey }
+      const authorizer = deps.authorizer ?? new ChannelAuthorizer(credentials)
+      // An app's own authorizer made before the key was known (rules first) signs with the default app's.
+      if (authorizer.credentials === undefined) authorizer.setCredentials(credentials)
+      return authorizer
+    }),
+  })
+  c.register(Tokens.Events, { useFactory: instanceCachingFactory((r) => new EventDispatcher(r.resolve<Broadcasting>(Tokens.Broadcasting))) })
+  c.register(Tokens.DriverAuth, {
+    useFactory: instanceCachingFactory<DriverAuthPort | null>(
+      (r) => driverAuthFor(r.resolve<HeraldConfig>(Tokens.Config), r.resolve<Broadcasting>(Tokens.Broadcasting).defaultConnection) ?? null,
+    ),
+  })
   return c
 }
 
-/** Closes the drivers of a container's `Broadcasting` (if it was ever resolved), then disposes the container. */
+/** Inputs of {@link startHeraldContainer} besides the container's. */
+export interface HeraldServerDeps extends Omit<HeraldContainerDeps, 'hub' | 'appId'> {
+  readonly logger: LoggerPort
+  /** A socket with more bytes queued than this is closed (slow consumer). */
+  readonly maxBufferedBytes: number
+}
+
+/**
+ * The container of one Herald server: builds (and, in a cluster, starts) the realtime hub first, since
+ * that is asynchronous, then registers it with everything else. `herald/fastify` and `herald serve` use it.
+ */
+export async function startHeraldContainer(config: Readonly<HeraldConfig>, deps: HeraldServerDeps): Promise<DependencyContainer> {
+  const apps = new StaticAppLookup(config.apps)
+  const serverHub = await createRealtimeHub({ maxBufferedBytes: deps.maxBufferedBytes, logger: deps.logger, config, defaultAppId: apps.defaultApp.id })
+  const c = createHeraldContainer(config, { ...deps, hub: serverHub.hub, appId: apps.defaultApp.id })
+  c.register(Tokens.Apps, { useValue: apps })
+  c.register(Tokens.ServerHub, { useValue: serverHub })
+  c.resolve<Lifecycle>(Tokens.Lifecycle).serverHub = serverHub
+  return c
+}
+
+/**
+ * Closes what a container built — the drivers of its `Broadcasting` (if it was ever resolved) and the
+ * server's hub — then disposes the container. Every step runs even when one fails; failures are thrown
+ * together after.
+ */
 export async function disposeHeraldContainer(c: DependencyContainer): Promise<void> {
-  if (broadcastingResolved.has(c)) await c.resolve<Broadcasting>(Tokens.Broadcasting).close()
+  const { broadcasting, serverHub } = c.resolve<Lifecycle>(Tokens.Lifecycle)
+  const results = await Promise.allSettled([broadcasting?.close(), serverHub?.close()])
   await c.dispose()
+  const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []))
+  if (failures.length === 1) throw failures[0]
+  if (failures.length > 1) throw new AggregateError(failures, `${failures.length} parts of Herald failed to close`)
 }

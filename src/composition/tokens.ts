@@ -7,10 +7,22 @@ export const Tokens = {
   Config: Symbol('Config'),
   /** The `LoggerPort` drivers and the server log through (registered only when one is given). */
   Logger: Symbol('Logger'),
-  /** The server's `RealtimeHubPort`, registered only inside a Herald server. */
+  /** The apps served (`StaticAppLookup`: by id, by key, the default app first). */
+  Apps: Symbol('Apps'),
+  /** The server's `RealtimeHubPort` (what publishers use), registered only inside a Herald server. */
   RealtimeHub: Symbol('RealtimeHub'),
+  /** The server's `CreatedHub` (local connections, publisher hub, health, close), only inside a Herald server. */
+  ServerHub: Symbol('ServerHub'),
   /** The `Broadcasting` manager (one per container). */
   Broadcasting: Symbol('Broadcasting'),
   /** The default connection's `BroadcasterPort`. */
   BroadcasterPort: Symbol('BroadcasterPort'),
+  /** The `ChannelAuthorizer` holding the app's channel rules, signing with the default app's credentials. */
+  Authorizer: Symbol('Authorizer'),
+  /** The `EventDispatcher` over the container's `Broadcasting`. */
+  Events: Symbol('Events'),
+  /** The default connection driver's `/broadcasting/auth` answer (`DriverAuthPort`), or `null` for Pusher's only. */
+  DriverAuth: Symbol('DriverAuth'),
+  /** Per-container bookkeeping of what was built and must be closed (see `disposeHeraldContainer`). */
+  Lifecycle: Symbol('Lifecycle'),
 } as const

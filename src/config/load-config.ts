@@ -67,7 +67,19 @@ export function loadConfig(input: HeraldConfigInput = {}, env: Env = process.env
   if (issues.length > 0) throw new InvalidConfigError(issues)
   const config = { ...(defaultName === undefined ? {} : { default: defaultName }), connections, apps, server } as HeraldConfig
   warnOnDefaultSecret(config, env)
+  // Branded (a symbol: invisible to JSON and to key checks) so a host handed this result does not load it again.
+  Object.defineProperty(config, LOADED, { value: true })
   return deepFreeze(config)
+}
+
+const LOADED = Symbol('herald.loadedConfig')
+
+/**
+ * True for a result of {@link loadConfig} (validated, defaulted, frozen), so a host given one uses it as is
+ * instead of loading it again (the environment was already applied).
+ */
+export function isLoadedConfig(value: unknown): value is Readonly<HeraldConfig> {
+  return typeof value === 'object' && value !== null && (value as { [LOADED]?: unknown })[LOADED] === true
 }
 
 function loadConnections(input: HeraldConfigInput, sourced: Sourced, defaultName: unknown, issues: ConfigIssue[]): Plain {

@@ -1,7 +1,7 @@
 import type { ChannelAuthorizer } from '../domain/auth/channel-authorizer.js'
 import type { Broadcasting } from '../domain/broadcasting/broadcasting.js'
 import type { EventDispatcher } from '../domain/events/event-dispatcher.js'
-import type { AppLookup } from '../domain/realtime/herald-app.js'
+import type { StaticAppLookup } from '../domain/realtime/static-app-lookup.js'
 import type { RealtimeHubPort } from '../domain/realtime/realtime-hub-port.js'
 
 /** What the plugin exposes as `fastify.herald`. */
@@ -15,8 +15,8 @@ export interface HeraldFacade {
   readonly events: EventDispatcher
   /** This server's connections (publish, query, terminate). */
   readonly hub: RealtimeHubPort
-  /** The apps served, by id and key. */
-  readonly apps: AppLookup
+  /** The apps served: by id, by key, and `all()` (the default app first). */
+  readonly apps: StaticAppLookup
 }
 
 declare module 'fastify' {
@@ -24,7 +24,7 @@ declare module 'fastify' {
     herald: HeraldFacade
   }
   interface FastifyRequest {
-    /** The `X-Socket-ID` header Echo sends (for `toOthers`), or null when absent or not `digits.digits`. */
+    /** The `X-Socket-ID` header Echo sends (for `toOthers`), or null when absent or not a socket id the default connection accepts (Pusher's `digits.digits`, ably's base64url ids). */
     socketId: string | null
   }
 }

@@ -1,24 +1,23 @@
 import websocket from '@fastify/websocket'
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { createBroadcasting } from '../adapters/create-broadcasting.js'
-import { loadConfig } from '../config/load-config.js'
-import type { HeraldConfig } from '../config/schema.js'
-import { ChannelAuthorizer } from '../domain/auth/channel-authorizer.js'
-import { Broadcasting } from '../domain/broadcasting/broadcasting.js'
-import { EventDispatcher } from '../domain/events/event-dispatcher.js'
-import type { BroadcasterPort } from '../domain/ports/broadcaster-port.js'
+import { disposeHeraldContainer, startHeraldContainer } from '../composition/container.js'
+import type { CreatedHub } from '../composition/create-realtime-hub.js'
+import { Tokens } from '../composition/tokens.js'
+import { isLoadedConfig, loadConfig } from '../config/load-config.js'
+import type { ChannelAuthorizer } from '../domain/auth/channel-authorizer.js'
+import type { Broadcasting } from '../domain/broadcasting/broadcasting.js'
+import type { EventDispatcher } from '../domain/events/event-dispatcher.js'
+import type { DriverAuthPort } from '../domain/ports/driver-auth-port.js'
 import type { LoggerPort } from '../domain/ports/logger-port.js'
-import { ablyAuthOptionsFor } from './ably-auth-options.js'
-import { createRealtimeHub } from './create-hub.js'
+import type { StaticAppLookup } from '../domain/realtime/static-app-lookup.js'
+import { TIMED_OUT, withinDeadline } from '../domain/within-deadline.js'
 import type { HeraldFacade } from './fastify-types.js'
-import { parsePluginOptions, type HeraldPluginOptions, type ResolvedPluginOptions } from './plugin-options.js'
+import { parsePluginOptions, type HeraldPluginOptions } from './plugin-options.js'
 import { broadcastingAuthRoutes } from './routes/broadcasting-auth.js'
 import { pusherApiRoutes } from './routes/pusher-api/index.js'
 import { metricsRoute } from './routes/metrics.js'
 import { upRoute } from './routes/up.js'
-import { settleWithin } from './settle-within.js'
-import { StaticAppLookup } from './static-app-lookup.js'
 import { stopListening } from './stop-listening.js'
 import { ConnectionHandler } from './websocket/connection-handler.js'
 import { refuseUpgrades } from './websocket/refuse-upgrades.js'
@@ -33,23 +32,6 @@ const MIN_WS_MAX_PAYLOAD = 1024 * 1024
 function socketIdOf(request: FastifyRequest, broadcasting: Broadcasting): string | null {
   const header = request.headers['x-socket-id']
   return typeof header === 'string' && broadcasting.isValidSocketId(header) ? header : null
-}
-
-/**
- * Builds the broadcasting manager (every configured connection, `local` by default inside the host),
- * the channel rules and the dispatcher around the default app.
- */
-function createFacade(opts: ResolvedPluginOptions, config: HeraldConfig, apps: StaticAppLookup, hub: HeraldFacade['hub'], logger: LoggerPort): HeraldFacade {
-  const app = apps.defaultApp
-  const channels = opts.authorizer ?? new ChannelAuthorizer({ key: app.key, secret: app.secret, encryptionMasterKey: app.encryptionMasterKey })
-  if (channels.credentials === undefined) channels.setCredentials({ key: app.key, secret: app.secret, encryptionMasterKey: app.encryptionMasterKey })
-  const configured = createBroadcasting(config, { hub, appId: app.id, logger })
-  // `broadcaster` replaces the default connection's driver only (e.g. a BroadcasterFake in tests).
-  const broadcasting = opts.broadcaster === undefined ? configured : new Broadcasting({
-    default: configured.defaultConnection,
-    connections: Object.fromEntries(configured.connectionNames.map((n) => [n, n === configured.defaultConnection ? opts.broadcaster as BroadcasterPort : configured.connection(n)])),
-  })
-  return { broadcasting, channels, events: new EventDispatcher(broadcasting), hub, apps }
 }
 
 async function registerWebSocket(fastify: FastifyInstance, prefix: string, handler: ConnectionHandler, maxPayload: number): Promise<void> {
@@ -82,14 +64,29 @@ async function registerWebSocket(fastify: FastifyInstance, prefix: string, handl
 
 const heraldPlugin: FastifyPluginAsync<HeraldPluginOptions> = async (fastify, options) => {
   const opts = parsePluginOptions(options)
-  const config = loadConfig(opts.config ?? {}, opts.env)
-  const apps = new StaticAppLookup(config.apps)
+  // `herald serve` hands over the config it already loaded; an app's plugin options are loaded here.
+  const config = isLoadedConfig(opts.config) ? opts.config : loadConfig(opts.config ?? {}, opts.env)
   // fastify-plugin ignores `prefix` for the plugin itself, so the plugin applies it to its own routes.
   const prefix = typeof (options as { prefix?: unknown }).prefix === 'string' ? (options as { prefix: string }).prefix : ''
   const logger: LoggerPort = fastify.log.child({ module: 'herald' })
-  const created = await createRealtimeHub({ maxBufferedBytes: opts.maxBufferedBytes, logger, config: opts.config, env: opts.env, defaultAppId: apps.defaultApp.id })
-  const handler = new ConnectionHandler({ apps, hub: created.local, publisher: created.hub, logger, maxBufferedBytes: opts.maxBufferedBytes })
-  const herald = createFacade(opts, config, apps, created.hub, logger)
+  // The composition root builds every part; the host only resolves what its routes need.
+  const c = await startHeraldContainer(config, {
+    logger,
+    maxBufferedBytes: opts.maxBufferedBytes,
+    ...(opts.broadcaster === undefined ? {} : { broadcaster: opts.broadcaster }),
+    ...(opts.authorizer === undefined ? {} : { authorizer: opts.authorizer }),
+  })
+  const serverHub = c.resolve<CreatedHub>(Tokens.ServerHub)
+  const apps = c.resolve<StaticAppLookup>(Tokens.Apps)
+  const herald: HeraldFacade = {
+    broadcasting: c.resolve<Broadcasting>(Tokens.Broadcasting),
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the host picks its own User type
+    channels: c.resolve<ChannelAuthorizer<any>>(Tokens.Authorizer),
+    events: c.resolve<EventDispatcher>(Tokens.Events),
+    hub: serverHub.hub,
+    apps,
+  }
+  const handler = new ConnectionHandler({ apps, hub: serverHub.local, publisher: serverHub.hub, logger, maxBufferedBytes: opts.maxBufferedBytes })
 
   fastify.decorate('herald', herald)
   fastify.decorateRequest('socketId', null)
@@ -114,20 +111,32 @@ const heraldPlugin: FastifyPluginAsync<HeraldPluginOptions> = async (fastify, op
     if (!(await listener.within(opts.shutdownTimeoutMs))) logger.warn({ timeoutMs: opts.shutdownTimeoutMs }, 'HTTP connections still busy at shutdown were closed')
   })
   fastify.addHook('onClose', async () => {
-    const closing = Promise.allSettled([herald.broadcasting.close(), created.close()]).then((results) => {
-      for (const r of results) if (r.status === 'rejected') logger.error({ err: r.reason }, 'closing a broadcasting driver failed')
-    })
-    if (!(await settleWithin(closing, opts.shutdownTimeoutMs))) logger.warn({ timeoutMs: opts.shutdownTimeoutMs }, 'broadcasting drivers did not close in time; left behind')
+    const closing = disposeHeraldContainer(c).then(
+      () => true,
+      (err: unknown) => {
+        logger.error({ err }, 'closing a broadcasting driver or the cluster hub failed')
+        return true
+      },
+    )
+    if ((await withinDeadline(closing, opts.shutdownTimeoutMs)) === TIMED_OUT) {
+      logger.warn({ timeoutMs: opts.shutdownTimeoutMs }, 'broadcasting drivers did not close in time; left behind')
+    }
   })
 
   const maxPayload = Math.max(MIN_WS_MAX_PAYLOAD, ...apps.all().map((a) => a.maxMessageSize * 2))
   await registerWebSocket(fastify, prefix, handler, maxPayload)
-  await fastify.register(upRoute, { prefix, health: created.health })
-  if (config.server.metrics) await fastify.register(metricsRoute, { prefix, stats: () => created.local.metrics(), health: created.health })
-  // With an `ably` default connection, @ably/laravel-echo's requests get Ably tokens (Laravel's behaviour).
-  const ably = ablyAuthOptionsFor(config, herald.broadcasting.defaultConnection)
-  await fastify.register(broadcastingAuthRoutes, { prefix: prefix + opts.authPrefix, authorizer: herald.channels, authenticate: opts.authenticate, logger, ...(ably === undefined ? {} : { ably }) })
-  await fastify.register(pusherApiRoutes, { prefix, apps, hub: created.hub })
+  await fastify.register(upRoute, { prefix, health: serverHub.health })
+  if (config.server.metrics) await fastify.register(metricsRoute, { prefix, stats: () => serverHub.local.metrics(), health: serverHub.health })
+  // A driver with its own client answer (ably: tokens for @ably/laravel-echo) gets those requests (Laravel's behaviour).
+  const driverAuth = c.resolve<DriverAuthPort | null>(Tokens.DriverAuth)
+  await fastify.register(broadcastingAuthRoutes, {
+    prefix: prefix + opts.authPrefix,
+    authorizer: herald.channels,
+    authenticate: opts.authenticate,
+    logger,
+    ...(driverAuth === null ? {} : { driverAuth }),
+  })
+  await fastify.register(pusherApiRoutes, { prefix, apps, hub: serverHub.hub })
 }
 
 /**

@@ -37,15 +37,16 @@ export interface HeraldServer {
  */
 export async function startServer(options: StartServerOptions = {}): Promise<HeraldServer> {
   const env = options.env ?? process.env
-  const { host, port, tls } = loadConfig(options.config, env).server
+  // Loaded once: the plugin (and through it the composition root) uses this very object.
+  const config = loadConfig(options.config, env)
+  const { host, port, tls } = config.server
   const https = httpsOptionsFor(tls)
   const app = Fastify({ logger: options.logger ?? { level: env.LOG_LEVEL ?? 'info' }, logController: new ServerLogController(), ...(https === undefined ? {} : { https }) })
-  await app.register(herald, { env, shutdownTimeoutMs: options.shutdownTimeoutMs ?? 5000, ...(options.config === undefined ? {} : { config: options.config }) })
+  await app.register(herald, { config, shutdownTimeoutMs: options.shutdownTimeoutMs ?? 5000 })
   await app.listen({ host, port })
   const address = app.server.address()
   const actualPort = typeof address === 'object' && address !== null ? address.port : port
-  const apps = app.herald.apps
-  const first = 'all' in apps && typeof apps.all === 'function' ? (apps.all() as { id: string; key: string }[])[0] : undefined
+  const first = config.apps[0]
   app.log.info(
     { host, port: actualPort, appId: first?.id, appKey: first?.key },
     `Herald listening: WebSocket ${https ? 'wss' : 'ws'}://${host}:${actualPort}/app/${first?.key ?? '<key>'}, HTTP API ${https ? 'https' : 'http'}://${host}:${actualPort}/apps/${first?.id ?? '<id>'}`,

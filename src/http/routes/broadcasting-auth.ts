@@ -1,10 +1,9 @@
 import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
-import type { AblyTokenOptions } from '../../adapters/ably/ably-token-authorizer.js'
 import type { AuthorizationResult } from '../../domain/auth/authorization-result.js'
 import { InvalidConfigError, type ConfigIssue } from '../../domain/errors.js'
+import type { DriverAuthPort } from '../../domain/ports/driver-auth-port.js'
 import type { LoggerPort } from '../../domain/ports/logger-port.js'
 import { deniedResponse, httpErrorFor, isServerError } from '../error-mapping.js'
-import { ablyAuthFields, answerAblyAuth, isAblyAuthRequest } from './ably-auth-answer.js'
 import { authenticatedUser, channelNameField, socketIdField, type Authenticate } from './auth-request.js'
 import { useFormBodies } from './form-body-parser.js'
 import { registerUserAuthRoute, type UserAuthenticator } from './user-auth.js'
@@ -28,20 +27,19 @@ export interface BroadcastingAuthOptions {
   /** Where denials and failures are logged. @default the Fastify logger */
   readonly logger?: LoggerPort
   /**
-   * Answer `@ably/laravel-echo` the way Laravel's Ably broadcaster does (a `{ token, info? }` JWT signed
-   * with this key) when a request has no `socket_id`. The Herald plugin sets it from the default
-   * connection when its driver is `ably`; pusher-js requests (with `socket_id`) keep the Pusher answer.
+   * The default connection driver's own answer for its client's requests (Ably tokens for
+   * `@ably/laravel-echo`); requests it does not claim (pusher-js's, with `socket_id`) keep the Pusher answer.
    * @default undefined (Pusher answers only)
    */
-  readonly ably?: AblyTokenOptions
+  readonly driverAuth?: DriverAuthPort
 }
 
 /**
  * `POST /auth` and `POST /user-auth`, relative to the prefix it is registered under
  * ({@link DEFAULT_BROADCASTING_AUTH_PREFIX} in the Herald plugin): the endpoints pusher-js and Laravel Echo
  * call to sign private, presence and encrypted subscriptions and `pusher:signin`. Accepts form-encoded
- * (pusher-js) and JSON bodies. With the `ably` option, `/auth` also answers `@ably/laravel-echo`'s JSON
- * `{ channel_name, token }` (no `socket_id`) with an Ably token, as Laravel's Ably broadcaster does. Answers the JSON pusher-js expects, 401 when `authenticate` finds nobody,
+ * (pusher-js) and JSON bodies. With `driverAuth`, `/auth` also answers the requests that driver's client
+ * sends (e.g. Ably tokens for `@ably/laravel-echo`), as Laravel's broadcasters do. Answers the JSON pusher-js expects, 401 when `authenticate` finds nobody,
  * 403 with the authorizer's reason when denied, 400 naming a missing or malformed field.
  *
  * Register it without `fastify-plugin`: its form parser and error handler must stay inside its own context.
@@ -60,15 +58,16 @@ export const broadcastingAuthRoutes: FastifyPluginAsync<BroadcastingAuthOptions>
   fastify.setErrorHandler(createErrorAnswer(logger))
 
   fastify.post('/auth', async (request, reply) => {
-    if (options.ably !== undefined && isAblyAuthRequest(request.body)) {
-      const fields = ablyAuthFields(request.body as Record<string, unknown>)
-      const answer = await answerAblyAuth(request, { authorizer: options.authorizer, authenticate: options.authenticate, ably: options.ably }, fields)
-      if (answer.allowed) return answer.body
-      logger[answer.error === undefined ? 'info' : 'warn'](
-        { reason: answer.reason, channel: fields.channelName, driver: 'ably', ...(answer.error === undefined ? {} : { err: answer.error }) },
-        `channel authorization denied: ${answer.message}`,
+    const driverAuth = options.driverAuth
+    if (driverAuth?.handles(request.body) === true) {
+      const requester = (required: boolean) => (required ? authenticatedUser(options.authenticate, request) : guestOrUser(options.authenticate, request))
+      const { channel, result } = await driverAuth.answer(request.body as Record<string, unknown>, options.authorizer, requester)
+      if (result.allowed) return result.body
+      logger[result.error === undefined ? 'info' : 'warn'](
+        { reason: result.reason, channel, driver: driverAuth.driver, ...(result.error === undefined ? {} : { err: result.error }) },
+        `channel authorization denied: ${result.message}`,
       )
-      const denied = deniedResponse(answer.reason, answer.message)
+      const denied = deniedResponse(result.reason, result.message)
       return reply.code(denied.status).send(denied.body)
     }
     const user = await authenticatedUser(options.authenticate, request)
@@ -88,6 +87,12 @@ export const broadcastingAuthRoutes: FastifyPluginAsync<BroadcastingAuthOptions>
   registerUserAuthRoute(fastify, { authorizer: options.authorizer, authenticate: options.authenticate, logger })
 }
 
+/** The user, or `null` for a guest (driver answers that also serve guests, e.g. Ably's connection token). */
+async function guestOrUser(authenticate: Authenticate, request: FastifyRequest): Promise<unknown> {
+  const user: unknown = await authenticate(request)
+  return user === undefined || user === false ? null : user
+}
+
 function createErrorAnswer(logger: LoggerPort) {
   return async function answerError(err: FastifyError, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
     const response = httpErrorFor(err)
@@ -104,8 +109,8 @@ function assertValidOptions(options: BroadcastingAuthOptions): void {
   for (const method of ['authorize', 'authenticateUser'] as const) {
     if (typeof options.authorizer?.[method] !== 'function') issues.push({ path: `authorizer.${method}`, message: 'must be a function (ChannelAuthorizer)' })
   }
-  if (options.ably !== undefined && (typeof options.ably?.key !== 'string' || !/^[^:]+:.+$/.test(options.ably.key))) {
-    issues.push({ path: 'ably.key', message: "must be an Ably API key 'keyName:keySecret' (ABLY_KEY)" })
+  if (options.driverAuth !== undefined && typeof options.driverAuth?.handles !== 'function') {
+    issues.push({ path: 'driverAuth', message: 'must be a DriverAuthPort (handles(body), answer(body, rules, user))' })
   }
   if (issues.length > 0) throw new InvalidConfigError(issues)
 }

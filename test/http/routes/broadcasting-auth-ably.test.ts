@@ -8,6 +8,8 @@ import { createHmac } from 'node:crypto'
 import { after, before, describe, test } from 'node:test'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { formatAblySocketId } from '../../../src/adapters/ably/ably-socket-id.js'
+import { AblyAuthAnswer } from '../../../src/adapters/ably/ably-auth-answer.js'
+import { InvalidConfigError } from '../../../src/domain/errors.js'
 import { ChannelAuthorizer } from '../../../src/domain/auth/channel-authorizer.js'
 import herald from '../../../src/http/index.js'
 import { broadcastingAuthRoutes } from '../../../src/http/routes/broadcasting-auth.js'
@@ -245,13 +247,18 @@ describe('/broadcasting/auth without an ably default connection', () => {
   })
 })
 
-test('broadcastingAuthRoutes refuses a malformed ably key at registration, naming ably.key (never the value)', async (t) => {
-  const fastify = Fastify({ logger: false })
-  t.after(() => fastify.close())
-  const options = { authorizer: new ChannelAuthorizer<User>({ key: 'k', secret: 's' }), authenticate: () => null, ably: { key: 'no-secret-here' } }
-  await assert.rejects(async () => fastify.register(broadcastingAuthRoutes, options).ready(), (err: unknown) => {
-    assert.match(String((err as Error).message), /ably\.key/)
-    assert.doesNotMatch(String((err as Error).message), /no-secret-here/)
+test('the Ably auth answer refuses a malformed key, naming key (never the value)', () => {
+  assert.throws(() => new AblyAuthAnswer({ key: 'no-secret-here', tokenTtlMs: 60_000, publicChannels: true }), (err: unknown) => {
+    assert.ok(err instanceof InvalidConfigError)
+    assert.match(err.message, /key: must be an Ably API key/)
+    assert.doesNotMatch(err.message, /no-secret-here/)
     return true
   })
+})
+
+test('broadcastingAuthRoutes refuses a driverAuth that is not a DriverAuthPort, at registration', async (t) => {
+  const fastify = Fastify({ logger: false })
+  t.after(() => fastify.close())
+  const options = { authorizer: new ChannelAuthorizer<User>({ key: 'k', secret: 's' }), authenticate: () => null, driverAuth: { key: 'x' } as never }
+  await assert.rejects(async () => fastify.register(broadcastingAuthRoutes, options).ready(), /driverAuth: must be a DriverAuthPort/)
 })

@@ -1,19 +1,18 @@
+import type { HeraldConfig } from '../config/schema.js'
 import type { LoggerPort } from '../domain/ports/logger-port.js'
 import { LocalRealtimeHub } from '../domain/realtime/local-realtime-hub.js'
+import { PusherCloseCode } from '../domain/realtime/pusher-close-codes.js'
 import type { RealtimeHubPort } from '../domain/realtime/realtime-hub-port.js'
 import { clusterRedisOptions } from './cluster-redis-options.js'
-import { PusherCloseCode } from './websocket/close-codes.js'
 
 /** Inputs of {@link createRealtimeHub}. */
 export interface CreateHubOptions {
   readonly maxBufferedBytes: number
   readonly logger: LoggerPort
-  /** The resolved config; a cluster-aware version reads the default connection's driver from it. */
-  readonly config?: unknown
-  /** Environment (`BROADCAST_CONNECTION`, `REDIS_URL`) read with the config. @default process.env */
-  readonly env?: Readonly<Record<string, string | undefined>>
-  /** App of messages from Redis that name none (the redis driver's, a Laravel app's). @default 'app-id' */
-  readonly defaultAppId?: string
+  /** The loaded config: a `redis` default connection makes this server a cluster member over that Redis. */
+  readonly config: Pick<HeraldConfig, 'default' | 'connections'>
+  /** App of messages from Redis that name none (the redis driver's, a Laravel app's). */
+  readonly defaultAppId: string
 }
 
 /** The hub the plugin serves: `local` holds this process's sockets, `hub` is what publishers use. */
@@ -29,8 +28,8 @@ export interface CreatedHub {
 }
 
 /**
- * Builds the realtime hub for the plugin. Single seam for clustering: when the default connection's
- * driver is redis, this is where a cluster hub wrapping `local` is returned instead.
+ * Builds a server's realtime hub. The single seam for clustering: when the default connection's driver
+ * is redis, a cluster hub wrapping `local` is returned instead.
  */
 export async function createRealtimeHub(options: CreateHubOptions): Promise<CreatedHub> {
   const hubOptions = {
@@ -38,14 +37,14 @@ export async function createRealtimeHub(options: CreateHubOptions): Promise<Crea
     slowConsumerCloseCode: PusherCloseCode.OverCapacity,
     terminatedCloseCode: PusherCloseCode.ConnectionIsUnauthorized,
   }
-  const redis = clusterRedisOptions(options.config, options.env ?? process.env)
+  const redis = clusterRedisOptions(options.config)
   if (redis === undefined) {
     const local = new LocalRealtimeHub(hubOptions)
     return { local, hub: local, close: async () => {}, health: () => undefined }
   }
   // Imported on demand so a single-process server never loads ioredis.
   const { RedisClusterHub } = await import('../adapters/redis/redis-cluster-hub.js')
-  const cluster = new RedisClusterHub({ redis, defaultAppId: options.defaultAppId ?? 'app-id', logger: options.logger })
+  const cluster = new RedisClusterHub({ redis, defaultAppId: options.defaultAppId, logger: options.logger })
   const local = new LocalRealtimeHub({ ...hubOptions, clusterState: cluster })
   await cluster.start(local)
   return { local, hub: cluster, close: () => cluster.close(), health: () => cluster.health() }

@@ -1,5 +1,5 @@
-import { InvalidConfigError, type ConfigIssue } from '../domain/errors.js'
-import type { AppLookup, HeraldApp } from '../domain/realtime/herald-app.js'
+import { InvalidConfigError, type ConfigIssue } from '../errors.js'
+import type { AppLookup, HeraldApp } from './herald-app.js'
 
 /** An {@link AppLookup} over a fixed list of apps, indexed by id and by key. */
 export class StaticAppLookup implements AppLookup {

@@ -3,12 +3,12 @@ import { HeraldError, HeraldErrorCode, InvalidConfigError } from '../domain/erro
 import type { BroadcasterPort } from '../domain/ports/broadcaster-port.js'
 import { nullLogger, type LoggerPort } from '../domain/ports/logger-port.js'
 import type { RealtimeHubPort } from '../domain/realtime/realtime-hub-port.js'
-import { AblyBroadcaster } from './ably/ably-broadcaster.js'
-import { LocalBroadcaster } from './local/local-broadcaster.js'
-import { LogBroadcaster } from './log/log-broadcaster.js'
-import { NullBroadcaster } from './null/null-broadcaster.js'
-import { PusherBroadcaster } from './pusher/pusher-broadcaster.js'
-import { RedisBroadcaster } from './redis/redis-broadcaster.js'
+import { AblyBroadcaster } from '../adapters/ably/ably-broadcaster.js'
+import { LocalBroadcaster } from '../adapters/local/local-broadcaster.js'
+import { LogBroadcaster } from '../adapters/log/log-broadcaster.js'
+import { NullBroadcaster } from '../adapters/null/null-broadcaster.js'
+import { PusherBroadcaster } from '../adapters/pusher/pusher-broadcaster.js'
+import { RedisBroadcaster } from '../adapters/redis/redis-broadcaster.js'
 
 /** What drivers may need from the process that creates them. */
 export interface DriverDeps {
