@@ -3,6 +3,7 @@ import type { LoggerPort } from '../domain/ports/logger-port.js'
 import { LocalRealtimeHub } from '../domain/realtime/local-realtime-hub.js'
 import { PusherCloseCode } from '../domain/realtime/pusher-close-codes.js'
 import type { RealtimeHubPort } from '../domain/realtime/realtime-hub-port.js'
+import { ServerRateLimits } from '../domain/realtime/server-rate-limits.js'
 import { clusterRedisOptions } from './cluster-redis-options.js'
 
 /** Inputs of {@link createRealtimeHub}. */
@@ -21,6 +22,8 @@ export interface CreatedHub {
   readonly local: LocalRealtimeHub
   /** Publishing and queries: the local hub itself, or (redis driver) a cluster hub wrapping it. */
   readonly hub: RealtimeHubPort
+  /** The operator's per-app rate limits (API requests, connections per IP), cluster-wide in a cluster. */
+  readonly rates: ServerRateLimits
   /** Releases what the hub holds (cluster connections). */
   close(): Promise<void>
   /** What `GET /up` reports besides `status`: the cluster's Redis state; undefined for a single process. */
@@ -40,12 +43,14 @@ export async function createRealtimeHub(options: CreateHubOptions): Promise<Crea
   const redis = clusterRedisOptions(options.config)
   if (redis === undefined) {
     const local = new LocalRealtimeHub(hubOptions)
-    return { local, hub: local, close: async () => {}, health: () => undefined }
+    return { local, hub: local, rates: new ServerRateLimits(), close: async () => {}, health: () => undefined }
   }
   // Imported on demand so a single-process server never loads ioredis.
   const { RedisClusterHub } = await import('../adapters/redis/redis-cluster-hub.js')
-  const cluster = new RedisClusterHub({ redis, defaultAppId: options.defaultAppId, logger: options.logger })
+  // Each server shares its last second's counts every heartbeat and adds the others' to its own.
+  const rates = new ServerRateLimits({ elsewhere: (key) => cluster.ratesElsewhere(key) })
+  const cluster = new RedisClusterHub({ redis, defaultAppId: options.defaultAppId, logger: options.logger, rateCounts: () => rates.lastWindow() })
   const local = new LocalRealtimeHub({ ...hubOptions, clusterState: cluster })
   await cluster.start(local)
-  return { local, hub: cluster, close: () => cluster.close(), health: () => cluster.health() }
+  return { local, hub: cluster, rates, close: () => cluster.close(), health: () => cluster.health() }
 }

@@ -19,6 +19,7 @@ export const HeraldErrorCode = {
   InvalidApiSignature: 'HERALD_ERR_INVALID_API_SIGNATURE',
   InvalidRequest: 'HERALD_ERR_INVALID_REQUEST',
   Unauthenticated: 'HERALD_ERR_UNAUTHENTICATED',
+  RateLimited: 'HERALD_ERR_RATE_LIMITED',
 } as const
 
 export type HeraldErrorCode = (typeof HeraldErrorCode)[keyof typeof HeraldErrorCode]
@@ -180,5 +181,14 @@ export class PayloadTooLargeError extends HeraldError {
 export class UnauthenticatedError extends HeraldError {
   constructor(message = 'Unauthenticated') {
     super(HeraldErrorCode.Unauthenticated, message)
+  }
+}
+
+/** A request over an operator's rate limit (e.g. an app's `maxApiRequestsPerSecond`); retry after `retryAfterSeconds`. */
+export class RateLimitedError extends HeraldError {
+  readonly retryAfterSeconds: number
+  constructor(what: string, retryAfterSeconds: number) {
+    super(HeraldErrorCode.RateLimited, `${what}; retry after ${retryAfterSeconds} s`)
+    this.retryAfterSeconds = retryAfterSeconds
   }
 }

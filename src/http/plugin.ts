@@ -57,7 +57,7 @@ async function registerWebSocket(fastify: FastifyInstance, prefix: string, handl
       socket.removeAllListeners('error')
       // Read what the handshake needs now; the request object is not kept after the upgrade.
       // The request's TCP socket is the one ws writes to; kept (not the request) for write batching.
-      handler.accept(socket, { appKey: request.params.key, protocol: request.query.protocol, origin: request.headers.origin }, request.raw.socket)
+      handler.accept(socket, { appKey: request.params.key, protocol: request.query.protocol, origin: request.headers.origin, ip: request.ip }, request.raw.socket)
     })
   }, { prefix })
 }
@@ -86,7 +86,7 @@ const heraldPlugin: FastifyPluginAsync<HeraldPluginOptions> = async (fastify, op
     hub: serverHub.hub,
     apps,
   }
-  const handler = new ConnectionHandler({ apps, hub: serverHub.local, publisher: serverHub.hub, logger, maxBufferedBytes: opts.maxBufferedBytes })
+  const handler = new ConnectionHandler({ apps, hub: serverHub.local, publisher: serverHub.hub, logger, maxBufferedBytes: opts.maxBufferedBytes, rates: serverHub.rates })
 
   fastify.decorate('herald', herald)
   fastify.decorateRequest('socketId', null)
@@ -136,7 +136,7 @@ const heraldPlugin: FastifyPluginAsync<HeraldPluginOptions> = async (fastify, op
     logger,
     ...(driverAuth === null ? {} : { driverAuth }),
   })
-  await fastify.register(pusherApiRoutes, { prefix, apps, hub: serverHub.hub })
+  await fastify.register(pusherApiRoutes, { prefix, apps, hub: serverHub.hub, rates: serverHub.rates })
 }
 
 /**

@@ -31,6 +31,8 @@ export interface RedisClusterHubOptions {
    */
   readonly serverTtlMs?: number
   readonly logger?: LoggerPort
+  /** This server's rate-limit counts of its last full second, shared every heartbeat (see `ratesElsewhere`). */
+  readonly rateCounts?: () => ReadonlyMap<string, number>
 }
 
 /** What `GET /up` reports about the cluster. */
@@ -49,6 +51,7 @@ interface Started {
   readonly presence: ClusterPresenceStore
   readonly occupancy: ClusterOccupancy
   readonly connections: ClusterConnectionCounts
+  readonly rates: ClusterConnectionCounts
   readonly timer: NodeJS.Timeout
 }
 
@@ -75,6 +78,7 @@ const REAP_CLAIM_MS = 30_000
  */
 export class RedisClusterHub implements RealtimeHubPort, ClusterStatePort {
   readonly #options: RedisOptions
+  readonly #rateCounts: (() => ReadonlyMap<string, number>) | undefined
   readonly #defaultAppId: string
   readonly #serverId: string
   readonly #heartbeatMs: number
@@ -101,6 +105,7 @@ export class RedisClusterHub implements RealtimeHubPort, ClusterStatePort {
 
   constructor(options: RedisClusterHubOptions) {
     this.#options = options.redis
+    this.#rateCounts = options.rateCounts
     this.#defaultAppId = options.defaultAppId
     this.#serverId = options.serverId ?? randomUUID()
     this.#heartbeatMs = options.heartbeatMs ?? options.redis.heartbeatMs ?? 1000
@@ -150,9 +155,10 @@ export class RedisClusterHub implements RealtimeHubPort, ClusterStatePort {
     })
     const occupancy = new ClusterOccupancy(store, this.#keys, this.#serverId)
     const connections = new ClusterConnectionCounts(store, this.#keys, this.#serverId, this.#serverTtlMs)
+    const rates = new ClusterConnectionCounts(store, this.#keys, this.#serverId, this.#serverTtlMs, (id) => this.#keys.rates(id))
     const timer = setInterval(() => void this.#beat(), this.#heartbeatMs)
     timer.unref()
-    this.#started = { store, bus, presence, occupancy, connections, timer }
+    this.#started = { store, bus, presence, occupancy, connections, rates, timer }
     store.on('ready', () => {
       // Back after an outage (or first connect): the shared state may be stale or empty; repair now.
       this.#reconcileWanted = true
@@ -283,6 +289,11 @@ export class RedisClusterHub implements RealtimeHubPort, ClusterStatePort {
     return this.#started?.connections.elsewhere(appId) ?? 0
   }
 
+  /** Hits of a rate-limit key on the other live servers in their last full second, as last shared. */
+  ratesElsewhere(key: string): number {
+    return this.#started?.rates.elsewhere(key) ?? 0
+  }
+
   /**
    * Leaves the cluster: this server's remaining presence members are removed (with
    * `member_removed` to the other servers), its registration deleted, its connections quit.
@@ -308,7 +319,10 @@ export class RedisClusterHub implements RealtimeHubPort, ClusterStatePort {
   async #beat(): Promise<void> {
     const s = this.#started
     // Without Redis the other servers' connections are unknown: maxConnections counts this process only.
-    if (s !== undefined && s.store.status !== 'ready') s.connections.clear()
+    if (s !== undefined && s.store.status !== 'ready') {
+      s.connections.clear()
+      s.rates.clear()
+    }
     if (s === undefined || this.#closed || this.#beating || s.store.status !== 'ready') return
     this.#beating = true
     try {
@@ -326,7 +340,10 @@ export class RedisClusterHub implements RealtimeHubPort, ClusterStatePort {
       }
       const servers = await s.store.smembers(this.#keys.servers)
       await this.#reapDeadServers(s, servers)
-      await s.connections.share(this.#local?.connectionCounts?.() ?? new Map(), servers)
+      await Promise.all([
+        s.connections.share(this.#local?.connectionCounts?.() ?? new Map(), servers),
+        s.rates.share(this.#rateCounts?.() ?? new Map(), servers),
+      ])
       if (this.#resyncAt !== undefined && Date.now() >= this.#resyncAt) {
         this.#resyncAt = undefined
         if (!(await this.#resyncRosters(s, true))) this.#resyncAt = Date.now()
@@ -362,7 +379,7 @@ export class RedisClusterHub implements RealtimeHubPort, ClusterStatePort {
     if (s === undefined) return 0
     const members = await s.presence.reap(serverId)
     await s.store.del(this.#keys.channelCounts(serverId))
-    await s.connections.remove(serverId)
+    await Promise.all([s.connections.remove(serverId), s.rates.remove(serverId)])
     await s.store.del(this.#keys.alive(serverId))
     await s.store.srem(this.#keys.servers, serverId)
     return members

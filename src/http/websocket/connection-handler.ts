@@ -4,6 +4,7 @@ import type { LoggerPort } from '../../domain/ports/logger-port.js'
 import type { AppLookup, HeraldApp } from '../../domain/realtime/herald-app.js'
 import type { LocalRealtimeHub } from '../../domain/realtime/local-realtime-hub.js'
 import type { RealtimeHubPort } from '../../domain/realtime/realtime-hub-port.js'
+import type { ServerRateLimits } from '../../domain/realtime/server-rate-limits.js'
 import { PusherCloseCode } from './close-codes.js'
 import type { ConnectionState } from './connection-state.js'
 import { handleClientEvent } from './client-event-handler.js'
@@ -17,6 +18,8 @@ export interface ConnectionRequest {
   readonly appKey: string
   readonly protocol: string | undefined
   readonly origin: string | undefined
+  /** The client's address, for `maxConnectionsPerIpPerSecond`. */
+  readonly ip?: string | undefined
 }
 
 export interface ConnectionHandlerOptions {
@@ -28,6 +31,8 @@ export interface ConnectionHandlerOptions {
   readonly logger: LoggerPort
   /** A socket with more bytes queued than this is closed with 4100. */
   readonly maxBufferedBytes: number
+  /** Counts connection attempts against each app's `maxConnectionsPerIpPerSecond`. @default no limits */
+  readonly rates?: ServerRateLimits
 }
 
 type Handler = (state: ConnectionState, frame: ClientFrame) => void
@@ -57,6 +62,7 @@ export class ConnectionHandler {
   readonly #publisher: RealtimeHubPort
   readonly #logger: LoggerPort
   readonly #maxBufferedBytes: number
+  readonly #rates: ServerRateLimits | undefined
   readonly #connections = new Map<string, ConnectionState>()
   readonly #handlers: ReadonlyMap<string, Handler>
   /** Refused sockets still in their closing handshake; a shutdown drops those that never answer. */
@@ -72,6 +78,7 @@ export class ConnectionHandler {
     this.#publisher = options.publisher
     this.#logger = options.logger
     this.#maxBufferedBytes = options.maxBufferedBytes
+    this.#rates = options.rates
     // A Map, not an object literal: event names come from clients, and `constructor` or `__proto__`
     // must be unknown events, not inherited properties.
     this.#handlers = new Map<string, Handler>([
@@ -184,6 +191,9 @@ export class ConnectionHandler {
     }
     if (!app.allowedOrigins.includes('*') && (request.origin === undefined || !app.allowedOrigins.includes(request.origin))) {
       return [PusherCloseCode.ConnectionIsUnauthorized, `Origin ${request.origin ?? '(none)'} is not allowed`]
+    }
+    if (this.#rates !== undefined && !this.#rates.allowConnection(app, request.ip)) {
+      return [PusherCloseCode.OverCapacity, `Too many connections from this address; the limit is ${app.maxConnectionsPerIpPerSecond} per second`]
     }
     if (!this.#hub.openConnection(app.id, app.maxConnections)) {
       return [PusherCloseCode.ApplicationIsOverConnectionQuota, `Application is over its connection quota (${app.maxConnections})`]

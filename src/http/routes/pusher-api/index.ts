@@ -3,6 +3,7 @@ import { DEFAULT_API_TIMESTAMP_WINDOW_SECONDS } from '../../../domain/auth/api-r
 import { InvalidConfigError, type ConfigIssue } from '../../../domain/errors.js'
 import type { AppLookup } from '../../../domain/realtime/herald-app.js'
 import type { RealtimeHubPort } from '../../../domain/realtime/realtime-hub-port.js'
+import type { ServerRateLimits } from '../../../domain/realtime/server-rate-limits.js'
 import { httpErrorFor, isServerError } from '../../error-mapping.js'
 import { registerBatchEventsRoute } from './batch-events-route.js'
 import { registerChannelRoute } from './channel-route.js'
@@ -24,6 +25,8 @@ export interface PusherApiOptions {
   readonly hub: RealtimeHubPort
   /** Seconds a request's `auth_timestamp` may differ from the server clock. @default 600 */
   readonly timestampWindowSeconds?: number
+  /** Counts requests against each app's `maxApiRequestsPerSecond` (429 past it). @default no limits */
+  readonly rates?: ServerRateLimits
 }
 
 /**
@@ -48,6 +51,7 @@ export const pusherApiRoutes: FastifyPluginAsync<PusherApiOptions> = async (fast
       apps: options.apps,
       timestampWindowSeconds: options.timestampWindowSeconds ?? DEFAULT_API_TIMESTAMP_WINDOW_SECONDS,
       prefix: fastify.prefix,
+      ...(options.rates === undefined ? {} : { rates: options.rates }),
     }),
   )
   registerRoutes(fastify, options.hub)
@@ -67,6 +71,7 @@ async function answerError(err: FastifyError, request: FastifyRequest, reply: Fa
   // A 4xx is the client's mistake and is logged quietly; a 5xx is ours (a hub failure) and keeps the error.
   if (isServerError(response)) request.log.error({ err, url: request.url }, 'Pusher API request failed')
   else request.log.debug({ code: response.body.code, error: response.body.error }, 'Pusher API request refused')
+  if (response.headers !== undefined) void reply.headers(response.headers)
   return reply.code(response.status).send(response.body)
 }
 

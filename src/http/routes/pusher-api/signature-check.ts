@@ -1,7 +1,8 @@
 import type { FastifyRequest, preValidationAsyncHookHandler } from 'fastify'
 import { tryParseApiQuery, verifyApiRequest } from '../../../domain/auth/api-request-signature.js'
-import { InvalidApiSignatureError, InvalidRequestError, UnknownAppError } from '../../../domain/errors.js'
+import { InvalidApiSignatureError, InvalidRequestError, RateLimitedError, UnknownAppError } from '../../../domain/errors.js'
 import type { AppLookup } from '../../../domain/realtime/herald-app.js'
+import type { ServerRateLimits } from '../../../domain/realtime/server-rate-limits.js'
 import { setApiRequestContext } from './api-request-context.js'
 import { rawBodyOf } from './raw-body-parser.js'
 
@@ -12,6 +13,8 @@ export interface SignatureCheckOptions {
   readonly timestampWindowSeconds?: number | undefined
   /** The prefix the API is mounted under; clients sign the path without it (as Reverb strips its own). */
   readonly prefix: string
+  /** Counts verified requests against the app's `maxApiRequestsPerSecond`. @default no limits */
+  readonly rates?: ServerRateLimits
   /** Server clock in unix seconds; injectable for tests. @default Date.now() / 1000 */
   readonly nowSeconds?: () => number
 }
@@ -42,6 +45,10 @@ export function createSignatureCheck(options: SignatureCheckOptions): preValidat
       timestampWindowSeconds: options.timestampWindowSeconds,
     })
     if (!check.ok) throw new InvalidApiSignatureError(check.problem, check.message)
+    // Counted once signed: a stranger who knows only the app id cannot use up the app's requests.
+    if (options.rates !== undefined && !options.rates.allowApiRequest(app)) {
+      throw new RateLimitedError(`App ${JSON.stringify(app.id)} is over its limit of ${app.maxApiRequestsPerSecond} API requests per second`, options.rates.retryAfterSeconds())
+    }
 
     setApiRequestContext(request, { app, query, body: raw.toString('utf8') })
   }
