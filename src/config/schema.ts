@@ -133,6 +133,8 @@ export interface HeraldConfigInput {
 }
 
 /** `server` as a user writes it: any of its keys (defaults fill the rest). */
-export type ServerInput = Partial<Omit<Static<typeof ServerSchema>, 'appProvider'>> & {
+export type ServerInput = Partial<Omit<Static<typeof ServerSchema>, 'appProvider' | 'tls'>> & {
   readonly appProvider?: Partial<Static<typeof AppProviderSchema>>
+  /** Either key may come from the environment instead (HERALD_TLS_CERT, HERALD_TLS_KEY). */
+  readonly tls?: Partial<Static<typeof TlsSchema>>
 }
