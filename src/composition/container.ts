@@ -10,6 +10,8 @@ import type { DriverAuthPort } from '../domain/ports/driver-auth-port.js'
 import type { LoggerPort } from '../domain/ports/logger-port.js'
 import type { RealtimeHubPort } from '../domain/realtime/realtime-hub-port.js'
 import { StaticAppLookup } from '../domain/realtime/static-app-lookup.js'
+import type { AppProvider } from '../domain/ports/app-provider-port.js'
+import { createAppProvider } from './create-app-provider.js'
 import { createBroadcasting } from './create-broadcasting.js'
 import { createRealtimeHub, type CreatedHub } from './create-realtime-hub.js'
 import { driverAuthFor } from './driver-auth.js'
@@ -33,6 +35,7 @@ export interface HeraldContainerDeps {
 interface Lifecycle {
   broadcasting: Broadcasting | undefined
   serverHub: CreatedHub | undefined
+  appProvider?: AppProvider
 }
 
 /**
@@ -109,7 +112,9 @@ export async function startHeraldContainer(config: Readonly<HeraldConfig>, deps:
   const c = createHeraldContainer(config, { ...deps, hub: serverHub.hub, appId: apps.defaultApp.id })
   c.register(Tokens.Apps, { useValue: apps })
   c.register(Tokens.ServerHub, { useValue: serverHub })
-  c.resolve<Lifecycle>(Tokens.Lifecycle).serverHub = serverHub
+  const appProvider = await createAppProvider(config, apps, deps.logger)
+  c.register(Tokens.AppProvider, { useValue: appProvider })
+  Object.assign(c.resolve<Lifecycle>(Tokens.Lifecycle), { serverHub, appProvider })
   return c
 }
 
@@ -119,8 +124,8 @@ export async function startHeraldContainer(config: Readonly<HeraldConfig>, deps:
  * together after.
  */
 export async function disposeHeraldContainer(c: DependencyContainer): Promise<void> {
-  const { broadcasting, serverHub } = c.resolve<Lifecycle>(Tokens.Lifecycle)
-  const results = await Promise.allSettled([broadcasting?.close(), serverHub?.close()])
+  const { broadcasting, serverHub, appProvider } = c.resolve<Lifecycle>(Tokens.Lifecycle)
+  const results = await Promise.allSettled([broadcasting?.close(), serverHub?.close(), appProvider?.close?.()])
   await c.dispose()
   const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []))
   if (failures.length === 1) throw failures[0]

@@ -1,15 +1,12 @@
 import { Type } from 'typebox'
 
-/** Where a Herald server finds the apps it serves. */
-export const APP_PROVIDER_DRIVERS = ['config', 'postgres'] as const
-
 /**
  * `server.appProvider`: `config` serves `apps[]`; `postgres` looks apps up in a table (cached for
  * `cacheTtlMs`, so a rotated secret takes effect within that time).
  */
 export const AppProviderSchema = Type.Object(
   {
-    driver: Type.Union(APP_PROVIDER_DRIVERS.map((d) => Type.Literal(d)), { default: 'config', description: "Where apps come from (HERALD_APP_PROVIDER). @default 'config'" }),
+    driver: Type.Union([Type.Literal('config'), Type.Literal('postgres')], { default: 'config', description: "Where apps come from (HERALD_APP_PROVIDER). @default 'config'" }),
     url: Type.Optional(Type.String({ minLength: 1, description: 'PostgreSQL connection string for the postgres driver (HERALD_APPS_DATABASE_URL).' })),
     table: Type.String({
       minLength: 1,

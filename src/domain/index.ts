@@ -19,6 +19,7 @@ export * from './events/event-dispatcher.js'
 
 export * from './ports/broadcaster-port.js'
 export * from './ports/logger-port.js'
+export * from './ports/app-provider-port.js'
 
 export type { BroadcastMessage } from './broadcasting/broadcast-message.js'
 export * from './broadcasting/index.js'

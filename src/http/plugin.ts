@@ -10,6 +10,7 @@ import type { Broadcasting } from '../domain/broadcasting/broadcasting.js'
 import type { EventDispatcher } from '../domain/events/event-dispatcher.js'
 import type { DriverAuthPort } from '../domain/ports/driver-auth-port.js'
 import type { LoggerPort } from '../domain/ports/logger-port.js'
+import type { AppProvider } from '../domain/ports/app-provider-port.js'
 import type { StaticAppLookup } from '../domain/realtime/static-app-lookup.js'
 import { TIMED_OUT, withinDeadline } from '../domain/within-deadline.js'
 import type { HeraldFacade } from './fastify-types.js'
@@ -86,7 +87,8 @@ const heraldPlugin: FastifyPluginAsync<HeraldPluginOptions> = async (fastify, op
     hub: serverHub.hub,
     apps,
   }
-  const handler = new ConnectionHandler({ apps, hub: serverHub.local, publisher: serverHub.hub, logger, maxBufferedBytes: opts.maxBufferedBytes, rates: serverHub.rates })
+  const appProvider = c.resolve<AppProvider>(Tokens.AppProvider)
+  const handler = new ConnectionHandler({ apps: appProvider, hub: serverHub.local, publisher: serverHub.hub, logger, maxBufferedBytes: opts.maxBufferedBytes, rates: serverHub.rates })
 
   fastify.decorate('herald', herald)
   fastify.decorateRequest('socketId', null)
@@ -136,7 +138,7 @@ const heraldPlugin: FastifyPluginAsync<HeraldPluginOptions> = async (fastify, op
     logger,
     ...(driverAuth === null ? {} : { driverAuth }),
   })
-  await fastify.register(pusherApiRoutes, { prefix, apps, hub: serverHub.hub, rates: serverHub.rates })
+  await fastify.register(pusherApiRoutes, { prefix, apps: appProvider, hub: serverHub.hub, rates: serverHub.rates })
 }
 
 /**

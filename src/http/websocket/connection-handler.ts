@@ -1,7 +1,8 @@
 import { randomInt } from 'node:crypto'
 import type { WebSocket } from 'ws'
 import type { LoggerPort } from '../../domain/ports/logger-port.js'
-import type { AppLookup, HeraldApp } from '../../domain/realtime/herald-app.js'
+import type { AppProvider } from '../../domain/ports/app-provider-port.js'
+import type { HeraldApp } from '../../domain/realtime/herald-app.js'
 import type { LocalRealtimeHub } from '../../domain/realtime/local-realtime-hub.js'
 import type { RealtimeHubPort } from '../../domain/realtime/realtime-hub-port.js'
 import type { ServerRateLimits } from '../../domain/realtime/server-rate-limits.js'
@@ -23,7 +24,8 @@ export interface ConnectionRequest {
 }
 
 export interface ConnectionHandlerOptions {
-  readonly apps: AppLookup
+  /** Where apps are found by key: the config's (at once) or a database's (a promise). */
+  readonly apps: AppProvider
   /** This process's subscriptions. */
   readonly hub: LocalRealtimeHub
   /** Where client events are published (the local hub, or a cluster hub wrapping it). */
@@ -57,7 +59,7 @@ const SHUTDOWN_POLL_MS = 20
  * and shutdown. One instance serves every connection of a plugin instance.
  */
 export class ConnectionHandler {
-  readonly #apps: AppLookup
+  readonly #apps: AppProvider
   readonly #hub: LocalRealtimeHub
   readonly #publisher: RealtimeHubPort
   readonly #logger: LoggerPort
@@ -121,7 +123,27 @@ export class ConnectionHandler {
    * @param transport the TCP socket under `socket`, when known; it lets fan-out batch a turn's frames.
    */
   accept(socket: WebSocket, request: ConnectionRequest, transport?: CorkableTransport): void {
-    const app = this.#apps.byKey(request.appKey)
+    const found = this.#apps.byKey(request.appKey)
+    if (!(found instanceof Promise)) return this.#admit(socket, request, transport, found)
+    // A database lookup: pusher-js sends nothing before connection_established, so no listener is missed
+    // meanwhile, but the socket needs an error listener, and may be gone when the answer comes.
+    const onError = (err: Error): void => this.#logger.debug({ err }, 'websocket error while looking up the app')
+    socket.on('error', onError)
+    found.then(
+      (app) => {
+        socket.off('error', onError)
+        if (socket.readyState === socket.OPEN) this.#admit(socket, request, transport, app)
+      },
+      (err: unknown) => {
+        // Providers answer undefined rather than reject; a rejection is a bug, refused as an unknown app.
+        this.#logger.error({ err, appKey: request.appKey }, 'app lookup failed')
+        socket.off('error', onError)
+        if (socket.readyState === socket.OPEN) this.#admit(socket, request, transport, undefined)
+      },
+    )
+  }
+
+  #admit(socket: WebSocket, request: ConnectionRequest, transport: CorkableTransport | undefined, app: HeraldApp | undefined): void {
     const refusal = this.#refusal(app, request)
     if (refusal !== undefined || app === undefined) {
       const [code, message] = refusal ?? [PusherCloseCode.ApplicationDoesNotExist, 'App key does not exist']

@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { DEFAULT_API_TIMESTAMP_WINDOW_SECONDS } from '../../../domain/auth/api-request-signature.js'
 import { InvalidConfigError, type ConfigIssue } from '../../../domain/errors.js'
-import type { AppLookup } from '../../../domain/realtime/herald-app.js'
+import type { AppProvider } from '../../../domain/ports/app-provider-port.js'
 import type { RealtimeHubPort } from '../../../domain/realtime/realtime-hub-port.js'
 import type { ServerRateLimits } from '../../../domain/realtime/server-rate-limits.js'
 import { httpErrorFor, isServerError } from '../../error-mapping.js'
@@ -20,7 +20,7 @@ export { MAX_CHANNELS_PER_EVENT } from './event-input.js'
 /** Options of {@link pusherApiRoutes}. */
 export interface PusherApiOptions {
   /** The apps served, found by the `:appId` of each request. */
-  readonly apps: AppLookup
+  readonly apps: AppProvider
   /** Where events are published and channel state is read. */
   readonly hub: RealtimeHubPort
   /** Seconds a request's `auth_timestamp` may differ from the server clock. @default 600 */
@@ -77,7 +77,7 @@ async function answerError(err: FastifyError, request: FastifyRequest, reply: Fa
 
 function assertValidOptions(options: PusherApiOptions): void {
   const issues: ConfigIssue[] = []
-  if (typeof options.apps?.byId !== 'function') issues.push({ path: 'apps', message: 'must be an AppLookup with byId()' })
+  if (typeof options.apps?.byId !== 'function') issues.push({ path: 'apps', message: 'must be an AppProvider with byId()' })
   for (const method of ['publish', 'channels', 'channel', 'presenceUsers', 'terminateUser'] as const) {
     if (typeof options.hub?.[method] !== 'function') issues.push({ path: `hub.${method}`, message: 'must be a function (RealtimeHubPort)' })
   }

@@ -1,14 +1,14 @@
 import type { FastifyRequest, preValidationAsyncHookHandler } from 'fastify'
 import { tryParseApiQuery, verifyApiRequest } from '../../../domain/auth/api-request-signature.js'
 import { InvalidApiSignatureError, InvalidRequestError, RateLimitedError, UnknownAppError } from '../../../domain/errors.js'
-import type { AppLookup } from '../../../domain/realtime/herald-app.js'
+import type { AppProvider } from '../../../domain/ports/app-provider-port.js'
 import type { ServerRateLimits } from '../../../domain/realtime/server-rate-limits.js'
 import { setApiRequestContext } from './api-request-context.js'
 import { rawBodyOf } from './raw-body-parser.js'
 
 /** Options of {@link createSignatureCheck}. */
 export interface SignatureCheckOptions {
-  readonly apps: AppLookup
+  readonly apps: AppProvider
   /** Seconds `auth_timestamp` may be off. @default 600 */
   readonly timestampWindowSeconds?: number | undefined
   /** The prefix the API is mounted under; clients sign the path without it (as Reverb strips its own). */
@@ -27,7 +27,7 @@ export function createSignatureCheck(options: SignatureCheckOptions): preValidat
   const now = options.nowSeconds ?? (() => Date.now() / 1000)
   return async function signatureCheck(request: FastifyRequest) {
     const appId = (request.params as { appId?: string }).appId ?? ''
-    const app = options.apps.byId(appId)
+    const app = await options.apps.byId(appId)
     if (app === undefined) throw new UnknownAppError(appId)
 
     const queryStart = request.url.indexOf('?')
