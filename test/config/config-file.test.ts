@@ -93,3 +93,13 @@ describe('config files', () => {
     }
   })
 })
+
+test("the README's annotated examples/herald.config.ts is a valid config file", async () => {
+  process.env.SHOP_SECRET = 'shop-secret'
+  process.env.BACK_OFFICE_SECRET = 'back-office-secret'
+  const { config } = await loadConfigFile({ file: 'examples/herald.config.ts', env: {} })
+  assert.deepEqual(config.apps.map((a) => a.id), ['shop', 'back-office'])
+  assert.equal(config.apps[0]?.maxConnectionsPerIpPerSecond, 20)
+  assert.equal(config.apps[1]?.maxClientEventsPerSecond, 10, 'defaults fill what the file leaves out')
+  assert.equal(config.default, 'redis')
+})
