@@ -15,6 +15,7 @@ function collect(dir, out) {
 }
 
 const args = process.argv.slice(2)
+const LINTED = ['src', 'test', 'bench', 'examples', 'scripts']
 const files = args.length > 0 ? args.flatMap((p) => (statSync(p).isDirectory() ? collect(p, []) : [p])) : collect('test', [])
 if (files.length === 0) {
   console.error('run-tests: no test files found')
@@ -26,6 +27,15 @@ const typecheck = args.length > 0 ? { status: 0 } : spawnSync('npx', ['tsc', '-p
 if (typecheck.status !== 0) {
   console.error('run-tests: type check failed')
   process.exit(typecheck.status ?? 1)
+}
+
+// ...and lints with type-aware rules (oxlint + oxlint-tsgolint, rules in .oxlintrc.json): zero warnings.
+if (args.length === 0) {
+  const lint = spawnSync('npx', ['oxlint', '--type-aware', '--deny-warnings', ...LINTED], { stdio: 'inherit' })
+  if (lint.status !== 0) {
+    console.error('run-tests: lint failed (npm run lint shows the same; rules in .oxlintrc.json)')
+    process.exit(lint.status ?? 1)
+  }
 }
 
 // The whole-suite run also gates src/domain's coverage by its own unit tests (test/domain): the pure core is

@@ -3,9 +3,10 @@
  * manager), the drivers, the driver registry, configuration and `createBroadcasting`.
  *
  * Deliberately not here: Fastify (`herald/fastify`), test doubles (`herald/testing`) and the
- * tsyringe container (`src/composition`, used by the Fastify host). Importing tsyringe needs the
- * `reflect-metadata` polyfill, which patches the global `Reflect`: a side effect an app that only
- * broadcasts should not pay for (the package declares `"sideEffects": false`).
+ * tsyringe container (`src/composition/container.ts`, which the Fastify host and `herald serve` resolve
+ * from). Importing tsyringe needs the `reflect-metadata` polyfill, which patches the global `Reflect`: a
+ * side effect an app that only broadcasts should not pay for (the package declares `"sideEffects": false`).
+ * `createBroadcasting` and the driver registry are the composition root's plain functions, without it.
  */
 export * from './domain/index.js'
 

@@ -14,7 +14,7 @@ export interface HistogramData {
 }
 
 export function createHistogram(): HistogramData {
-  return { counts: new Array<number>(BucketCount).fill(0), total: 0, maxMicros: 0 }
+  return { counts: Array.from<number>({ length: BucketCount }).fill(0), total: 0, maxMicros: 0 }
 }
 
 export function recordMicros(h: HistogramData, micros: number): void {

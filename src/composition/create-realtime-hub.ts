@@ -47,10 +47,10 @@ export async function createRealtimeHub(options: CreateHubOptions): Promise<Crea
   }
   // Imported on demand so a single-process server never loads ioredis.
   const { RedisClusterHub } = await import('../adapters/redis/redis-cluster-hub.js')
-  // Each server shares its last second's counts every heartbeat and adds the others' to its own.
+  // The cluster hub owns this server's local hub (one-way: the local hub sees only a narrow port).
+  // Rate limits: each server shares its last second's counts every heartbeat and adds the others' to its own.
   const rates = new ServerRateLimits({ elsewhere: (key) => cluster.ratesElsewhere(key) })
-  const cluster = new RedisClusterHub({ redis, defaultAppId: options.defaultAppId, logger: options.logger, rateCounts: () => rates.lastWindow() })
-  const local = new LocalRealtimeHub({ ...hubOptions, clusterState: cluster })
-  await cluster.start(local)
-  return { local, hub: cluster, rates, close: () => cluster.close(), health: () => cluster.health() }
+  const cluster = new RedisClusterHub({ redis, defaultAppId: options.defaultAppId, logger: options.logger, local: hubOptions, rateCounts: () => rates.lastWindow() })
+  await cluster.start()
+  return { local: cluster.local, hub: cluster, rates, close: () => cluster.close(), health: () => cluster.health() }
 }

@@ -20,6 +20,7 @@ export const HeraldErrorCode = {
   InvalidRequest: 'HERALD_ERR_INVALID_REQUEST',
   Unauthenticated: 'HERALD_ERR_UNAUTHENTICATED',
   RateLimited: 'HERALD_ERR_RATE_LIMITED',
+  DeadlineExceeded: 'HERALD_ERR_DEADLINE_EXCEEDED',
 } as const
 
 export type HeraldErrorCode = (typeof HeraldErrorCode)[keyof typeof HeraldErrorCode]
@@ -190,5 +191,16 @@ export class RateLimitedError extends HeraldError {
   constructor(what: string, retryAfterSeconds: number) {
     super(HeraldErrorCode.RateLimited, `${what}; retry after ${retryAfterSeconds} s`)
     this.retryAfterSeconds = retryAfterSeconds
+  }
+}
+
+/** A step (an SDK call, a Redis command, joining the cluster) did not complete within its bound. */
+export class DeadlineExceededError extends HeraldError {
+  /** The bound that was exceeded, in ms. */
+  readonly timeoutMs: number
+
+  constructor(what: string, timeoutMs: number) {
+    super(HeraldErrorCode.DeadlineExceeded, `${what} did not complete within ${timeoutMs} ms`)
+    this.timeoutMs = timeoutMs
   }
 }

@@ -24,12 +24,20 @@ export * from './ports/app-provider-port.js'
 export type { BroadcastMessage } from './broadcasting/broadcast-message.js'
 export * from './broadcasting/index.js'
 
+export * from './ports/driver-auth-port.js'
+export * from './within-deadline.js'
+
 export * from './realtime/herald-app.js'
+export * from './realtime/static-app-lookup.js'
 export * from './realtime/realtime-hub-port.js'
-// Teammates' server-state files (pure logic behind small interfaces).
+export * from './realtime/pusher-close-codes.js'
+// A server's state as pure logic behind small interfaces (subscribers, channels, presence, the local hub).
 export * from './realtime/subscriber.js'
 export * from './realtime/channel-subscriptions.js'
 export * from './realtime/presence-roster.js'
 export * from './realtime/local-realtime-hub.js'
+export * from './realtime/presence-member.js'
+export * from './realtime/event-frame.js'
+export { isCacheChannel } from './realtime/channel-event-cache.js'
 export * from './realtime/cluster-state-port.js'
 export * from './realtime/hub-stats.js'

@@ -7,7 +7,8 @@ import type { BroadcasterPort } from '../domain/ports/broadcaster-port.js'
 import type { HeraldConfigInput } from '../config/schema.js'
 
 /** The app's user for `/broadcasting/auth`; `null` (or `undefined`) answers 401. */
-export type Authenticate = (request: FastifyRequest) => unknown | null | Promise<unknown | null>
+/** (`unknown` covers `null`, a user and a promise of either; the names say what the hook is expected to return.) */
+export type Authenticate = (request: FastifyRequest) => unknown
 
 /** Options of the `herald` Fastify plugin. */
 export interface HeraldPluginOptions {

@@ -127,8 +127,8 @@ const heraldPlugin: FastifyPluginAsync<HeraldPluginOptions> = async (fastify, op
 
   const maxPayload = Math.max(MIN_WS_MAX_PAYLOAD, ...apps.all().map((a) => a.maxMessageSize * 2))
   await registerWebSocket(fastify, prefix, handler, maxPayload)
-  await fastify.register(upRoute, { prefix, health: serverHub.health })
-  if (config.server.metrics) await fastify.register(metricsRoute, { prefix, stats: () => serverHub.local.metrics(), health: serverHub.health })
+  await fastify.register(upRoute, { prefix, health: () => serverHub.health() })
+  if (config.server.metrics) await fastify.register(metricsRoute, { prefix, stats: () => serverHub.local.metrics(), health: () => serverHub.health() })
   // A driver with its own client answer (ably: tokens for @ably/laravel-echo) gets those requests (Laravel's behaviour).
   const driverAuth = c.resolve<DriverAuthPort | null>(Tokens.DriverAuth)
   await fastify.register(broadcastingAuthRoutes, {

@@ -116,7 +116,7 @@ test('signin: signin_success, server-to-user events, terminate_connections', asy
   assert.equal(pusher.user.user_data?.id, '7')
   const got: unknown[] = []
   pusher.user.bind('Notice', (d: unknown) => got.push(d))
-  await waitFor(() => pusher.user.serverToUserChannel?.subscribed === true, { what: '#server-to-user-7 subscription' })
+  await waitFor(() =>  pusher.user.serverToUserChannel?.subscribed, { what: '#server-to-user-7 subscription' })
   await server.sdk.sendToUser('7', 'Notice', { n: 1 })
   await waitFor(() => got.length === 1, { what: 'server-to-user event' })
   const closed = new Promise<unknown>((resolve) => pusher.connection.bind('state_change', (s: { current: string }) => s.current !== 'connected' && resolve(s.current)))

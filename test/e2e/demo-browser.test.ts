@@ -106,7 +106,7 @@ describe('demo page in headless Chromium', () => {
       await bob.page.locator('#feed-list li', { hasText: text }).waitFor()
       await alice.page.locator('#feed-list li', { hasText: text }).waitFor()
       // The listener ran: the app's own store (what a freshly opened page loads) has the post.
-      const stored = (await demo.app.inject({ url: '/demo/feed' }).then((r) => r.json())) as { items: Array<{ text: string }> }
+      const stored = await demo.app.inject({ url: '/demo/feed' }).then((r) => r.json<{ items: Array<{ text: string }> }>())
       assert.ok(stored.items.some((p) => p.text === text), `the feed store should hold '${text}'`)
     }))
 

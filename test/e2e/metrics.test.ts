@@ -1,16 +1,15 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import PusherServer from 'pusher'
-import { renderPrometheusText } from '../../src/http/metrics/prometheus-text.js'
 import { RawClient } from './support/raw-client.js'
 import { APP, startHerald, type TestHerald } from './support/start-herald.js'
 
-/** Parses Prometheus text into `name{labels}` → value, failing on any line that is not a comment or a sample. */
+/** Parses Prometheus text into `name{labels}` → value, failing on any line that is not a comment or a sample (NaN in any case, as Go's ParseFloat reads it). */
 function parse(text: string): Map<string, number> {
   const samples = new Map<string, number>()
   for (const line of text.split('\n')) {
     if (line === '' || line.startsWith('# HELP ') || line.startsWith('# TYPE ')) continue
-    const m = /^([a-z_]+(?:\{[a-z_]+="[^"]*"(?:,[a-z_]+="[^"]*")*\})?) (-?[0-9.e+-]+|NaN|[+-]Inf)$/.exec(line)
+    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*(?:\{[a-zA-Z_][a-zA-Z0-9_]*="[^"]*"(?:,[a-zA-Z_][a-zA-Z0-9_]*="[^"]*")*\})?) (-?[0-9.e+-]+|[Nn]a[Nn]|[+-]Inf)$/.exec(line)
     assert.ok(m, `not a Prometheus sample line: ${JSON.stringify(line)}`)
     samples.set(m[1]!, Number(m[2]))
   }
@@ -72,7 +71,14 @@ test('without server.metrics there is no /metrics route', async (t) => {
   assert.equal(res.status, 404)
 })
 
-test('label values and help text are escaped as the exposition format requires', () => {
-  const text = renderPrometheusText([{ name: 'x_total', help: 'a\\b\nc', type: 'counter', samples: [{ labels: { app: 'we"ird\\\n' }, value: 1 }, { value: Number.POSITIVE_INFINITY }, { value: Number.NaN }] }])
-  assert.equal(text, '# HELP x_total a\\\\b\\nc\n# TYPE x_total counter\nx_total{app="we\\"ird\\\\\\n"} 1\nx_total +Inf\nx_total NaN\n')
+test('two servers in one process report their own metrics (one registry per server)', async (t) => {
+  const a = await startHerald({ config: { server: { metrics: true } } })
+  t.after(() => a.app.close())
+  const b = await startHerald({ config: { server: { metrics: true } } })
+  t.after(() => b.app.close())
+  const client = await RawClient.connect(a.port)
+  t.after(() => client.close())
+  const scrape = async (port: number) => parse(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text())
+  assert.equal((await scrape(a.port)).get('herald_connections{app="app-id"}'), 1)
+  assert.equal((await scrape(b.port)).get('herald_connections{app="app-id"}'), undefined, 'b has no connection, so no app sample')
 })

@@ -33,7 +33,7 @@ test('connection_established carries a unique digits.digits socket_id and activi
   const frame = a.frames[0]
   assert.equal(frame?.event, 'pusher:connection_established')
   assert.equal(typeof frame?.data, 'string')
-  const data = RawClient.data(frame!)
+  const data = RawClient.data(frame)
   assert.match(String(data.socket_id), /^\d+\.\d+$/)
   assert.equal(data.activity_timeout, 30)
   assert.notEqual(a.socketId, b.socketId)

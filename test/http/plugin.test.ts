@@ -27,14 +27,14 @@ test('bad apps in config are InvalidConfigError too', async () => {
   const config = { apps: [{ id: 'a', key: 'k', secret: '' }] }
   await assert.rejects(async () => app.register(herald, { config, env: {} }).ready(), (err: unknown) => {
     assert.ok(HeraldError.is(err, HeraldErrorCode.InvalidConfig))
-    assert.match(String((err as Error).message), /apps\.0\.secret/)
+    assert.match((err as Error).message, /apps\.0\.secret/)
     return true
   })
   await app.close()
   const dup = Fastify({ logger: false })
   const duplicates = { apps: [{ id: 'a', key: 'k', secret: 's' }, { id: 'a', key: 'k', secret: 's' }] }
   await assert.rejects(async () => dup.register(herald, { config: duplicates, env: {} }).ready(), (err: unknown) => {
-    assert.match(String((err as Error).message), /apps\.1\.id: duplicate.*\n.*apps\.1\.key: duplicate/s)
+    assert.match((err as Error).message, /apps\.1\.id: duplicate.*\n.*apps\.1\.key: duplicate/s)
     return true
   })
   await dup.close()

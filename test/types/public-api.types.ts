@@ -13,7 +13,7 @@ type Expect<T extends true> = T
 
 // Channel patterns: the parameters of a pattern are its placeholders, as strings.
 export type PatternParams = Expect<Equal<ChannelParams<'orders.{orderId}.items.{itemId}'>, { orderId: string; itemId: string }>>
-export type AnyPatternParams = Expect<Equal<ChannelParams<string>, Record<string, string>>>
+export type AnyPatternParams = Expect<Equal<ChannelParams, Record<string, string>>>
 
 interface User {
   readonly id: number

@@ -67,11 +67,12 @@ async function startFeed(echo) {
   echo.channel('feed').listen('.FeedPosted', (post) => {
     if (!list.querySelector(`[data-id="${CSS.escape(post.id)}"]`)) prepend(list, feedItem(post))
   })
-  $('feed-form').addEventListener('submit', async (event) => {
+  $('feed-form').addEventListener('submit', (event) => {
     event.preventDefault()
     const input = $('feed-input')
-    await api('/demo/feed', { method: 'POST', body: { text: input.value } })
-    input.value = ''
+    api('/demo/feed', { method: 'POST', body: { text: input.value } }).then(() => {
+      input.value = ''
+    }, showError)
   })
 }
 
@@ -193,14 +194,14 @@ function startRoom(echo) {
     lastWhisper = Date.now()
     room.whisper('typing', { name: state.user.name })
   })
-  $('chat-form').addEventListener('submit', async (event) => {
+  $('chat-form').addEventListener('submit', (event) => {
     event.preventDefault()
     const input = $('chat-input')
     const text = input.value
     input.value = ''
     // Optimistic: shown at once; the server broadcasts it with toOthers(socketId), so no echo comes back.
     append($('chat-list'), chatItem({ author: state.user, text, at: Date.now() }, true))
-    await api('/demo/chat', { method: 'POST', body: { text } })
+    api('/demo/chat', { method: 'POST', body: { text } }).catch(showError)
   })
 }
 

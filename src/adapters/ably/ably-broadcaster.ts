@@ -3,7 +3,7 @@ import type { BroadcasterPort } from '../../domain/ports/broadcaster-port.js'
 import type { BroadcastMessage } from '../../domain/broadcasting/broadcast-message.js'
 import { BroadcastFailedError } from '../../domain/errors.js'
 import { nullLogger, type LoggerPort } from '../../domain/ports/logger-port.js'
-import { withDeadline } from '../with-deadline.js'
+import { beforeDeadline } from '../../domain/within-deadline.js'
 import { toAblyChannelName } from './ably-channel-names.js'
 import type { AblyOptions } from './ably-options.js'
 import { isValidAblySocketId, parseAblySocketId } from './ably-socket-id.js'
@@ -75,7 +75,7 @@ export class AblyBroadcaster implements BroadcasterPort {
     // Loading the SDK is local, one-off work (about a second on a busy machine), so it is not charged
     // to timeoutMs, which bounds what can actually hang: the network.
     const client = await this.#loadClient()
-    await withDeadline(`Ably publish of '${message.event}'`, this.#options.timeoutMs, async () => {
+    const publishAll = async (): Promise<void> => {
       const names = channels.map(toAblyChannelName)
       const results = await Promise.allSettled(
         names.map(async (name) => {
@@ -95,7 +95,8 @@ export class AblyBroadcaster implements BroadcasterPort {
       throw new Error(`${failed.length} of ${names.length} channel publishes failed (the others were delivered); first failure: ${reason}`, {
         cause: first,
       })
-    })
+    }
+    await beforeDeadline(publishAll(), this.#options.timeoutMs, `Ably publish of '${message.event}'`)
   }
 
   #loadClient(): Promise<Rest> {

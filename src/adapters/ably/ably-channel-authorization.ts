@@ -84,7 +84,7 @@ function splitCapability(userInfo: unknown): { capability: string[] | undefined 
   if (typeof userInfo !== 'object' || userInfo === null || Array.isArray(userInfo) || !('capability' in userInfo)) {
     return { capability: undefined, info: userInfo }
   }
-  const { capability, ...info } = userInfo as { capability: unknown }
+  const { capability, ...info } = userInfo
   const valid = Array.isArray(capability) && capability.every((c) => typeof c === 'string')
-  return { capability: valid ? (capability as string[]) : 'invalid', info }
+  return { capability: valid ? (capability) : 'invalid', info }
 }

@@ -6,7 +6,7 @@ import type { BroadcastMessage } from '../../domain/broadcasting/broadcast-messa
 import { channelKindOf } from '../../domain/channels/channel-name.js'
 import { BroadcastFailedError, PayloadTooLargeError } from '../../domain/errors.js'
 import { nullLogger, type LoggerPort } from '../../domain/ports/logger-port.js'
-import { withDeadline } from '../with-deadline.js'
+import { beforeDeadline } from '../../domain/within-deadline.js'
 import type { PusherOptions } from './pusher-options.js'
 
 /** Pusher's HTTP API accepts at most this many channels in one trigger. */
@@ -87,7 +87,7 @@ export class PusherBroadcaster implements BroadcasterPort {
     // Loading the SDK is local, one-off work (about a second on a busy machine), so it is not charged
     // to timeoutMs, which bounds what can actually hang: the network.
     const client = await this.#loadClient()
-    await withDeadline(`Pusher trigger of '${message.event}'`, timeoutMs, async () => {
+    const triggerAll = async (): Promise<void> => {
       const results = await Promise.allSettled(
         batches.map(async (batch) => {
           try {
@@ -104,7 +104,8 @@ export class PusherBroadcaster implements BroadcasterPort {
       if (batches.length === 1) throw first
       const reason = first instanceof Error ? first.message : String(first)
       throw new Error(`${failed.length} of ${batches.length} triggers failed (the others were delivered); first failure: ${reason}`, { cause: first })
-    })
+    }
+    await beforeDeadline(triggerAll(), timeoutMs, `Pusher trigger of '${message.event}'`)
   }
 
   #scheme(): 'http' | 'https' {

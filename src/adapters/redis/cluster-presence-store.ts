@@ -1,5 +1,5 @@
 import type { LoggerPort } from '../../domain/ports/logger-port.js'
-import type { PresenceMember } from '../../domain/realtime/local-realtime-hub.js'
+import type { PresenceMember } from '../../domain/realtime/presence-member.js'
 import { ClusterKeys, connectionField, decodePresenceEntry, encodePresenceEntry, type PresenceEntry } from './cluster-keys.js'
 import type { RedisClient } from './redis-connection.js'
 
@@ -187,7 +187,7 @@ export class ClusterPresenceStore {
     const failed = results.find((r) => r.status === 'rejected')
     if (failed !== undefined) {
       this.#dirty = true
-      throw (failed as PromiseRejectedResult).reason
+      throw (failed).reason
     }
   }
 

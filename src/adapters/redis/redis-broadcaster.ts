@@ -2,7 +2,8 @@ import type { BroadcastMessage } from '../../domain/broadcasting/broadcast-messa
 import { BroadcastFailedError } from '../../domain/errors.js'
 import type { BroadcasterPort } from '../../domain/ports/broadcaster-port.js'
 import { nullLogger, type LoggerPort } from '../../domain/ports/logger-port.js'
-import { closeRedisClient, createRedisClient, whenReady, withTimeout, type RedisClient } from './redis-connection.js'
+import { beforeDeadline } from '../../domain/within-deadline.js'
+import { closeRedisClient, createRedisClient, whenReady, type RedisClient } from './redis-connection.js'
 import { encodeRedisMessage } from './redis-message.js'
 import type { RedisOptions } from './redis-options.js'
 
@@ -47,7 +48,7 @@ export class RedisBroadcaster implements BroadcasterPort {
     await whenReady(client, timeoutMs)
     const prefix = this.#options.prefix
     const published = Promise.all(message.channels.map((channel) => client.publish(prefix + channel, body)))
-    await withTimeout(published, Math.max(1, timeoutMs - (Date.now() - started)), 'redis PUBLISH')
+    await beforeDeadline(published, Math.max(1, timeoutMs - (Date.now() - started)), 'redis PUBLISH')
   }
 
   #connect(): Promise<RedisClient> {

@@ -1,6 +1,6 @@
 import type { Cluster, Redis, RedisOptions as IORedisOptions } from 'ioredis'
 import type { LoggerPort } from '../../domain/ports/logger-port.js'
-import { TIMED_OUT, withinDeadline } from '../../domain/within-deadline.js'
+import { beforeDeadline } from '../../domain/within-deadline.js'
 import type { RedisOptions } from './redis-options.js'
 
 /** A standalone, Sentinel or Cluster ioredis client: the commands Herald uses exist on all three. */
@@ -106,19 +106,12 @@ export async function whenReady(client: RedisClient, timeoutMs: number): Promise
   })
 }
 
-/** Runs `work`, rejecting when it takes longer than `timeoutMs`. */
-export async function withTimeout<T>(work: Promise<T>, timeoutMs: number, what: string): Promise<T> {
-  const result = await withinDeadline(work, timeoutMs)
-  if (result === TIMED_OUT) throw new Error(`${what} timed out after ${timeoutMs} ms`)
-  return result
-}
-
 /** Closes a client: QUIT when connected (flushes pending replies), otherwise disconnect at once. */
 export async function closeRedisClient(client: RedisClient): Promise<void> {
   if (client.status === 'end') return
   if (client.status === 'ready') {
     try {
-      await withTimeout(client.quit(), 1000, 'redis QUIT')
+      await beforeDeadline(client.quit(), 1000, 'redis QUIT')
       return
     } catch {
       // QUIT could not complete (connection dropped meanwhile): fall through to a hard disconnect,

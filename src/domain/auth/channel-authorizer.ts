@@ -207,7 +207,7 @@ export class ChannelAuthorizer<User = unknown> {
 
 /** The rule's answer, or TIMED_OUT once `ms` passed; a synchronous answer needs no timer. */
 async function ruleAnswerWithin(answer: ChannelRuleResult | PromiseLike<ChannelRuleResult>, ms: number): Promise<ChannelRuleResult | typeof TIMED_OUT> {
-  if (answer === null || typeof answer !== 'object' || typeof (answer as PromiseLike<unknown>).then !== 'function') return answer as ChannelRuleResult
+  if (answer === null || typeof answer !== 'object' || typeof (answer as PromiseLike<unknown>).then !== 'function') return answer
   return withinDeadline(answer as PromiseLike<ChannelRuleResult>, ms)
 }
 

@@ -140,7 +140,7 @@ export class Broadcasting {
 
 function acceptsSocketId(port: BroadcasterPort, socketId: unknown): socketId is string {
   if (typeof socketId !== 'string') return false
-  return port.isValidSocketId === undefined ? isPusherSocketId(socketId) : port.isValidSocketId(socketId) === true
+  return port.isValidSocketId === undefined ? isPusherSocketId(socketId) :  port.isValidSocketId(socketId)
 }
 
 /** The `toOthers` id, if any, must suit the connection it is sent through; the error names value and connection. */

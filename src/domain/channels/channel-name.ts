@@ -13,6 +13,7 @@ export type ChannelKind = 'public' | 'private' | 'presence' | 'encrypted'
 
 /** Throws {@link InvalidChannelNameError} unless `name` follows the Pusher channel naming rules. */
 export function assertValidChannelName(name: string): void {
+  // oxlint-disable-next-line typescript/no-unnecessary-type-conversion -- JavaScript callers can pass anything
   if (typeof name !== 'string' || name.length === 0) throw new InvalidChannelNameError(String(name), 'must be a non-empty string')
   if (name.length > MAX_CHANNEL_NAME_LENGTH) {
     throw new InvalidChannelNameError(name, `must be at most ${MAX_CHANNEL_NAME_LENGTH} characters (got ${name.length})`)
@@ -29,6 +30,7 @@ export function isValidChannelName(name: string): boolean {
 
 /** Throws {@link InvalidEventNameError} unless `name` is a valid event name for a server broadcast. */
 export function assertValidEventName(name: string): void {
+  // oxlint-disable-next-line typescript/no-unnecessary-type-conversion -- JavaScript callers can pass anything
   if (typeof name !== 'string' || name.length === 0) throw new InvalidEventNameError(String(name), 'must be a non-empty string')
   if (name.length > MAX_EVENT_NAME_LENGTH) {
     throw new InvalidEventNameError(name, `must be at most ${MAX_EVENT_NAME_LENGTH} characters (got ${name.length})`)

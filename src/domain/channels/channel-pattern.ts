@@ -50,6 +50,7 @@ export class ChannelPattern<P extends string = string> {
   /** Compiles `pattern`; throws {@link InvalidChannelPatternError} naming the pattern and the broken rule. */
   static compile<P extends string>(pattern: P): ChannelPattern<P> {
     if (typeof pattern !== 'string' || pattern.length === 0) {
+      // oxlint-disable-next-line typescript/no-unnecessary-type-conversion -- JavaScript callers can pass anything
       throw new InvalidChannelPatternError(String(pattern), 'must be a non-empty string')
     }
     if (channelKindOf(pattern) !== 'public') {

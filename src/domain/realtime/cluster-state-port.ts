@@ -1,4 +1,4 @@
-import type { PresenceMember } from './local-realtime-hub.js'
+import type { PresenceMember } from './presence-member.js'
 
 /**
  * What a {@link LocalRealtimeHub} tells the cluster about its own connections, so that presence
@@ -7,6 +7,9 @@ import type { PresenceMember } from './local-realtime-hub.js'
  * With this port set, the local hub no longer announces presence changes itself: the port records
  * every local join and leave in shared state and announces a member exactly when the user's first
  * connection anywhere in the cluster joins, or its last one leaves, through the cluster's own bus.
+ *
+ * The hub is given this port at construction and knows nothing else of the cluster; the cluster
+ * side owns the hub and delivers to it (one direction of dependency, no circle).
  */
 export interface ClusterStatePort {
   /**

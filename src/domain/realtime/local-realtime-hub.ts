@@ -1,9 +1,14 @@
+import { ChannelEventCache, isCacheChannel } from './channel-event-cache.js'
 import { ChannelSubscriptions } from './channel-subscriptions.js'
 import type { ClusterStatePort } from './cluster-state-port.js'
+import { channelKey as key } from './channel-key.js'
+import { serialiseEventFrame } from './event-frame.js'
 import type { AppStats, HubStats } from './hub-stats.js'
+import type { PresenceMember } from './presence-member.js'
 import { PresenceRoster } from './presence-roster.js'
 import type { ChannelInfo, PublishRequest, RealtimeHubPort } from './realtime-hub-port.js'
 import type { Subscriber } from './subscriber.js'
+import { UserTies } from './user-ties.js'
 
 /** Tuning and the two close codes the hub itself uses. */
 export interface LocalRealtimeHubOptions {
@@ -21,14 +26,12 @@ export interface LocalRealtimeHubOptions {
    * Set when this hub is one server of a cluster: it is told of every subscription change and owns
    * presence announcements (member_added/member_removed once per user cluster-wide), so the hub
    * does not announce them itself. @default undefined (a single process)
+   *
+   * The relation is one-way: a cluster adapter owns its local hub (creates it with this port and
+   * delivers to it), and the hub sees only this narrow port, never the cluster itself. So the hub is
+   * complete from its constructor on (no later `attach`), and the domain never depends on an adapter.
    */
   readonly clusterState?: ClusterStatePort
-}
-
-/** A presence subscription's member: the user id (stringified) and its `user_info`. */
-export interface PresenceMember {
-  readonly userId: string
-  readonly userInfo: unknown
 }
 
 /** What a subscribe changed. */
@@ -41,49 +44,27 @@ export interface SubscribeOutcome {
   readonly clusterRoster?: Promise<string>
 }
 
-interface CachedEvent {
-  readonly frame: string
-  readonly at: number
-}
-
-const CACHE_PREFIXES = ['cache-', 'private-cache-', 'private-encrypted-cache-', 'presence-cache-'] as const
 const DEFAULT_MAX_BUFFERED_BYTES = 1024 * 1024
 const DEFAULT_SLOW_CONSUMER_CLOSE_CODE = 4100
 const DEFAULT_TERMINATED_CLOSE_CODE = 4009
 const DEFAULT_CACHE_TTL_MS = 30 * 60 * 1000
 
-/** True for `cache-`, `private-cache-`, `private-encrypted-cache-` and `presence-cache-` channels. */
-export function isCacheChannel(channel: string): boolean {
-  return CACHE_PREFIXES.some((p) => channel.startsWith(p))
-}
-
-/** One event frame exactly as it goes on the wire; `data` is embedded as a JSON string, never re-parsed. */
-export function serialiseEventFrame(event: string, channel: string, data: string, userId?: string): string {
-  const head = `{"event":${JSON.stringify(event)},"channel":${JSON.stringify(channel)},"data":${JSON.stringify(data)}`
-  return userId === undefined ? `${head}}` : `${head},"user_id":${JSON.stringify(userId)}}`
-}
-
-function key(appId: string, channel: string): string {
-  return `${appId}\u0000${channel}`
-}
-
 /**
  * The realtime hub of one process: its connections' subscriptions, presence rosters, cache
- * channels' last events and signed-in users. `publish` serialises each frame once per channel
- * and writes the same string to every subscriber (except `exceptSocketId`).
+ * channels' last events (see {@link ChannelEventCache}) and users' connections (see {@link UserTies}).
+ * `publish` serialises each frame once per channel and writes the same string to every subscriber
+ * (except `exceptSocketId`).
  */
 export class LocalRealtimeHub implements RealtimeHubPort {
   readonly #subscriptions = new ChannelSubscriptions()
   readonly #rosters = new Map<string, PresenceRoster>()
-  readonly #cache = new Map<string, CachedEvent>()
-  /** appId → userId → subscriber → how many reasons (signin, presence channels) tie it to the user. */
-  readonly #users = new Map<string, Map<string, Map<Subscriber, number>>>()
+  readonly #cache: ChannelEventCache
+  /** Connections per user (sign-ins and presence channels), for `terminateUser`. */
+  readonly #users = new UserTies()
   readonly #connections = new Map<string, number>()
   readonly #maxBuffered: number
   readonly #slowCode: number
   readonly #terminatedCode: number
-  readonly #cacheTtlMs: number
-  readonly #now: () => number
   readonly #cluster: ClusterStatePort | undefined
   /** In a cluster: presence subscriptions waiting for their roster (subscriber → app/channel keys). */
   readonly #pendingPresence = new Map<Subscriber, Set<string>>()
@@ -95,8 +76,7 @@ export class LocalRealtimeHub implements RealtimeHubPort {
     this.#maxBuffered = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES
     this.#slowCode = options.slowConsumerCloseCode ?? DEFAULT_SLOW_CONSUMER_CLOSE_CODE
     this.#terminatedCode = options.terminatedCloseCode ?? DEFAULT_TERMINATED_CLOSE_CODE
-    this.#cacheTtlMs = options.cacheTtlMs ?? DEFAULT_CACHE_TTL_MS
-    this.#now = options.now ?? Date.now
+    this.#cache = new ChannelEventCache(options.cacheTtlMs ?? DEFAULT_CACHE_TTL_MS, options.now ?? Date.now)
     this.#cluster = options.clusterState
   }
 
@@ -155,7 +135,7 @@ export class LocalRealtimeHub implements RealtimeHubPort {
       this.#rosters.set(k, roster)
     }
     if (added) {
-      this.#tieUser(appId, member.userId, subscriber, 1)
+      this.#users.change(appId, member.userId, subscriber, 1)
       if (roster.join(member.userId, member.userInfo) && this.#cluster === undefined) {
         const data = member.userInfo === undefined ? { user_id: member.userId } : { user_id: member.userId, user_info: member.userInfo }
         this.#fanOut(appId, channel, serialiseEventFrame('pusher_internal:member_added', channel, JSON.stringify(data)), subscriber.socketId)
@@ -175,7 +155,7 @@ export class LocalRealtimeHub implements RealtimeHubPort {
     if (!this.#subscriptions.remove(appId, channel, subscriber)) return false
     this.#cluster?.unsubscribed(appId, channel, subscriber.socketId, userId)
     if (userId === undefined) return true
-    this.#tieUser(appId, userId, subscriber, -1)
+    this.#users.change(appId, userId, subscriber, -1)
     const k = key(appId, channel)
     const roster = this.#rosters.get(k)
     if (roster?.leave(userId) === true) {
@@ -207,7 +187,7 @@ export class LocalRealtimeHub implements RealtimeHubPort {
       if (stillPending?.delete(k) !== true) return rosterFromCluster
       if (stillPending.size === 0) this.#pendingPresence.delete(subscriber)
       this.#subscriptions.add(appId, channel, subscriber)
-      this.#tieUser(appId, member.userId, subscriber, 1)
+      this.#users.change(appId, member.userId, subscriber, 1)
       let roster = this.#rosters.get(k)
       if (roster === undefined) {
         roster = new PresenceRoster()
@@ -235,24 +215,17 @@ export class LocalRealtimeHub implements RealtimeHubPort {
 
   /** Records that `subscriber` signed in as `userId` (for `terminate_connections`). */
   signIn(appId: string, userId: string, subscriber: Subscriber): void {
-    this.#tieUser(appId, userId, subscriber, 1)
+    this.#users.change(appId, userId, subscriber, 1)
   }
 
   /** Forgets a sign-in recorded with {@link signIn} (on close). */
   signOut(appId: string, userId: string, subscriber: Subscriber): void {
-    this.#tieUser(appId, userId, subscriber, -1)
+    this.#users.change(appId, userId, subscriber, -1)
   }
 
   /** The last event published on a cache channel, as a frame, if still fresh. */
   cachedFrame(appId: string, channel: string): string | undefined {
-    const k = key(appId, channel)
-    const cached = this.#cache.get(k)
-    if (cached === undefined) return undefined
-    if (this.#now() - cached.at > this.#cacheTtlMs) {
-      this.#cache.delete(k)
-      return undefined
-    }
-    return cached.frame
+    return this.#cache.frame(key(appId, channel))
   }
 
   /** Delivers one event to each channel's subscribers. Client events (`client-*`) are never cached. */
@@ -260,7 +233,7 @@ export class LocalRealtimeHub implements RealtimeHubPort {
     const cacheable = !request.event.startsWith('client-')
     for (const channel of request.channels) {
       const frame = serialiseEventFrame(request.event, channel, request.data, request.userId)
-      if (cacheable && isCacheChannel(channel)) this.#remember(key(request.appId, channel), frame)
+      if (cacheable && isCacheChannel(channel)) this.#cache.remember(key(request.appId, channel), frame)
       this.#fanOut(request.appId, channel, frame, request.exceptSocketId)
     }
   }
@@ -282,7 +255,7 @@ export class LocalRealtimeHub implements RealtimeHubPort {
   }
 
   async terminateUser(appId: string, userId: string): Promise<void> {
-    const subscribers = this.#users.get(appId)?.get(userId)
+    const subscribers = this.#users.subscribersOf(appId, userId)
     if (subscribers === undefined) return
     for (const s of [...subscribers.keys()]) s.close(this.#terminatedCode, 'Connection terminated by the app')
   }
@@ -290,21 +263,6 @@ export class LocalRealtimeHub implements RealtimeHubPort {
   /** Sizes of the internal maps, for leak tests. */
   stats(): { apps: number; rosters: number; users: number; cached: number } {
     return { apps: this.#subscriptions.appCount, rosters: this.#rosters.size, users: this.#users.size, cached: this.#cache.size }
-  }
-
-  /**
-   * Caches a cache channel's last event. Entries are kept in write order (re-inserted on update), so
-   * expired ones are dropped from the front as new ones come: without it, events to many distinct
-   * cache channels nobody reads again (`cache-user.<id>`) would grow the map forever.
-   */
-  #remember(k: string, frame: string): void {
-    const now = this.#now()
-    this.#cache.delete(k)
-    this.#cache.set(k, { frame, at: now })
-    for (const [oldest, cached] of this.#cache) {
-      if (now - cached.at <= this.#cacheTtlMs) break
-      this.#cache.delete(oldest)
-    }
   }
 
   #info(appId: string, channel: string): ChannelInfo {
@@ -331,25 +289,5 @@ export class LocalRealtimeHub implements RealtimeHubPort {
       }
     }
     this.#framesDelivered += sent
-  }
-
-  #tieUser(appId: string, userId: string, subscriber: Subscriber, delta: 1 | -1): void {
-    let users = this.#users.get(appId)
-    if (users === undefined) {
-      if (delta < 0) return
-      users = new Map()
-      this.#users.set(appId, users)
-    }
-    let subs = users.get(userId)
-    if (subs === undefined) {
-      if (delta < 0) return
-      subs = new Map()
-      users.set(userId, subs)
-    }
-    const n = (subs.get(subscriber) ?? 0) + delta
-    if (n > 0) subs.set(subscriber, n)
-    else subs.delete(subscriber)
-    if (subs.size === 0) users.delete(userId)
-    if (users.size === 0) this.#users.delete(appId)
   }
 }

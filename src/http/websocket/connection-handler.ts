@@ -40,11 +40,12 @@ export interface ConnectionHandlerOptions {
 type Handler = (state: ConnectionState, frame: ClientFrame) => void
 
 /** Listeners shared by every accepted socket; `this` is the socket that emitted. */
+// Function-typed properties, not methods: they are meant to be passed unbound (`ws` binds `this` to the socket).
 interface SocketListeners {
-  message(this: WebSocket, data: Buffer, isBinary: boolean): void
-  pong(this: WebSocket): void
-  close(this: WebSocket): void
-  error(this: WebSocket, err: Error): void
+  readonly message: (this: WebSocket, data: Buffer, isBinary: boolean) => void
+  readonly pong: (this: WebSocket) => void
+  readonly close: (this: WebSocket) => void
+  readonly error: (this: WebSocket, err: Error) => void
 }
 
 const MIN_PROTOCOL = 5
@@ -92,6 +93,7 @@ export class ConnectionHandler {
     ])
     // One set of listeners for every socket (`ws` calls them with `this` = the socket), so an idle
     // connection holds no closures of its own: a few hundred bytes each at thousands of connections.
+    // oxlint-disable-next-line typescript/no-this-alias -- inside the listeners `this` is the socket
     const handler = this
     const states = this.#states
     this.#listeners = {
@@ -111,11 +113,6 @@ export class ConnectionHandler {
         handler.#logger.debug({ err, socketId: states.get(this)?.subscriber.socketId }, 'websocket error')
       },
     }
-  }
-
-  /** Live connections. */
-  get size(): number {
-    return this.#connections.size
   }
 
   /**

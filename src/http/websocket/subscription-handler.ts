@@ -1,7 +1,9 @@
 import { verifyChannelAuth } from '../../domain/auth/pusher-signature.js'
 import { channelKindOf, isValidChannelName } from '../../domain/channels/channel-name.js'
-import type { LocalRealtimeHub, PresenceMember } from '../../domain/realtime/local-realtime-hub.js'
-import { isCacheChannel, serialiseEventFrame } from '../../domain/realtime/local-realtime-hub.js'
+import { isCacheChannel } from '../../domain/realtime/channel-event-cache.js'
+import { serialiseEventFrame } from '../../domain/realtime/event-frame.js'
+import type { LocalRealtimeHub } from '../../domain/realtime/local-realtime-hub.js'
+import type { PresenceMember } from '../../domain/realtime/presence-member.js'
 import type { ConnectionState } from './connection-state.js'
 import { protocolFrame, type SubscribeData } from './frames.js'
 

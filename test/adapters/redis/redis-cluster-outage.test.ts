@@ -20,12 +20,12 @@ async function startNode(redisUrl: string): Promise<{ app: FastifyInstance; port
 }
 
 async function upStatus(app: FastifyInstance): Promise<string> {
-  return ((await app.inject({ method: 'GET', url: '/up' })).json() as { status: string }).status
+  return (await app.inject({ method: 'GET', url: '/up' })).json<{ status: string }>().status
 }
 
 /** True once the server's command connection has noticed Redis is gone (not only its subscriber). */
 async function disconnected(app: FastifyInstance): Promise<boolean> {
-  return ((await app.inject({ method: 'GET', url: '/up' })).json() as { cluster?: { connected: boolean } }).cluster?.connected === false
+  return (await app.inject({ method: 'GET', url: '/up' })).json<{ cluster?: { connected: boolean } }>().cluster?.connected === false
 }
 
 function memberIds(c: ClusterClient, channel: string): string[] {

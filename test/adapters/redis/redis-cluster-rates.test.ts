@@ -2,7 +2,6 @@ import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { RedisClusterHub } from '../../../src/adapters/redis/redis-cluster-hub.js'
 import { loadConfig } from '../../../src/config/load-config.js'
-import { LocalRealtimeHub } from '../../../src/domain/realtime/local-realtime-hub.js'
 import { ServerRateLimits } from '../../../src/domain/realtime/server-rate-limits.js'
 import { startRedis, type TestRedis } from '../../helpers/redis-server.js'
 import { waitFor } from '../../helpers/wait-for.js'
@@ -23,7 +22,7 @@ async function member(url: string): Promise<Member> {
   const rates = new ServerRateLimits({ now: () => clock.now, elsewhere: (key) => box.hub?.ratesElsewhere(key) ?? 0 })
   const hub = new RedisClusterHub({ redis: redis as never, defaultAppId: 'app', heartbeatMs: 50, serverTtlMs: 1000, rateCounts: () => rates.lastWindow() })
   box.hub = hub
-  await hub.start(new LocalRealtimeHub({ clusterState: hub }))
+  await hub.start()
   return { clock, rates, hub }
 }
 

@@ -59,7 +59,7 @@ describe('api request signature', () => {
     test(`refuses: ${name}`, () => {
       const result = verifyApiRequest(credentials, request(overrides))
       assert.equal(result.ok, false)
-      assert.equal(result.ok === false && result.problem, problem)
+      assert.equal(!result.ok && result.problem, problem)
     })
   }
 

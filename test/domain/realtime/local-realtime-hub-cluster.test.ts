@@ -1,7 +1,8 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import type { ClusterStatePort } from '../../../src/domain/realtime/cluster-state-port.js'
-import { LocalRealtimeHub, type PresenceMember } from '../../../src/domain/realtime/local-realtime-hub.js'
+import { LocalRealtimeHub } from '../../../src/domain/realtime/local-realtime-hub.js'
+import type { PresenceMember } from '../../../src/domain/realtime/presence-member.js'
 import { SubscriberFake } from './fake-subscriber.js'
 
 /** Records what the hub reports and lets the test decide when each presence roster arrives. */

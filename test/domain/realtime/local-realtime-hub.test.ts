@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { LocalRealtimeHub, isCacheChannel, serialiseEventFrame } from '../../../src/domain/realtime/local-realtime-hub.js'
+import { isCacheChannel } from '../../../src/domain/realtime/channel-event-cache.js'
+import { serialiseEventFrame } from '../../../src/domain/realtime/event-frame.js'
+import { LocalRealtimeHub } from '../../../src/domain/realtime/local-realtime-hub.js'
 import { SubscriberFake } from './fake-subscriber.js'
 
 test('publish serialises one frame per channel, sends the same string to each subscriber and skips exceptSocketId', async () => {

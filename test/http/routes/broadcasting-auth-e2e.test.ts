@@ -77,8 +77,8 @@ describe('/broadcasting/auth driven by laravel-echo through the Herald plugin', 
       authEndpoint: `http://127.0.0.1:${port}/broadcasting/auth`,
       // Fresh header objects: Echo's defaults are one shared object that `bearerToken` mutates, so without
       // these a later Echo instance would inherit an earlier instance's token.
-      auth: { headers: {} as Record<string, string> },
-      userAuthentication: { endpoint: `http://127.0.0.1:${port}/broadcasting/user-auth`, transport: 'ajax', headers: {} as Record<string, string> },
+      auth: { headers: {} },
+      userAuthentication: { endpoint: `http://127.0.0.1:${port}/broadcasting/user-auth`, transport: 'ajax', headers: {} },
       bearerToken: token,
       // The re-typed pusher-js class (see e2e/support/pusher-js.ts); Echo's typing wants the module namespace.
       Pusher: Pusher as never,

@@ -177,7 +177,7 @@ describe('/broadcasting/auth and /broadcasting/user-auth', () => {
     assert.equal(response.status, 500)
     assert.doesNotMatch(String(response.body.error), /session store/)
     const logged = logger.lines.slice(before).find((line) => line.level === 'error')
-    assert.equal(((logged?.obj as { err?: Error }).err as Error).message, 'session store unavailable')
+    assert.equal(((logged!.obj as { err?: Error }).err as Error).message, 'session store unavailable')
     assert.equal((await post(`${base}/broadcasting/auth`, { socket_id: '1.2', channel_name: 'private-orders.42' }, { token: 'token-ann' })).status, 200)
   })
 
