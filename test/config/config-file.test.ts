@@ -103,3 +103,11 @@ test("the README's annotated examples/herald.config.ts is a valid config file", 
   assert.equal(config.apps[1]?.maxClientEventsPerSecond, 10, 'defaults fill what the file leaves out')
   assert.equal(config.default, 'redis')
 })
+
+test('every per-app setting has an environment variable for the single-app case', async () => {
+  const { AppSchema } = await import('../../src/config/schema.js')
+  const { ENV_TABLE } = await import('../../src/config/env.js')
+  const covered = new Set(ENV_TABLE.filter((e) => e.path[0] === 'apps').map((e) => e.path[2]))
+  const missing = Object.keys(AppSchema.properties).filter((key) => !covered.has(key as never))
+  assert.deepEqual(missing, [])
+})

@@ -4,7 +4,7 @@
  * the misuse below it starts to compile.
  */
 import Fastify from 'fastify'
-import { BroadcastEvent, Broadcasting, ChannelAuthorizer, ChannelPattern, PrivateChannel, type ChannelParams } from '../../src/index.js'
+import { BroadcastEvent, Broadcasting, ChannelAuthorizer, ChannelPattern, PrivateChannel, defineConfig, type ChannelParams } from '../../src/index.js'
 import herald, { type HeraldFacade } from '../../src/http/index.js'
 import { BroadcasterFake } from '../../src/testing/index.js'
 
@@ -70,3 +70,10 @@ app.post('/orders/:id/ship', async (request) => {
 })
 // @ts-expect-error -- plugin options are checked: no such option
 await app.register(herald, { authPrefixx: '/x' })
+
+// defineConfig: a config file is checked as it is written; misspelt keys and wrong types do not compile.
+defineConfig({ apps: [{ id: 'a', key: 'k', secret: 's', maxApiRequestsPerSecond: 100 }], server: { port: 6001, tls: { cert: 'c.pem' } } })
+// @ts-expect-error -- a misspelt server key
+defineConfig({ server: { prot: 6001 } })
+// @ts-expect-error -- a limit of the wrong type
+defineConfig({ apps: [{ id: 'a', key: 'k', secret: 's', maxConnectionsPerIpPerSecond: '10' }] })
