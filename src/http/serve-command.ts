@@ -15,8 +15,10 @@ export function heraldVersion(): string {
  */
 export async function serveCommand(argv: readonly string[], print: (text: string) => void = console.log): Promise<HeraldServer | undefined> {
   const args = parseServeArgs(argv)
-  if (args.help) return void print(serveHelp())
-  if (args.version) return void print(heraldVersion())
+  if (args.help || args.version) {
+    print(args.help ? serveHelp() : heraldVersion())
+    return undefined
+  }
   const server = { ...(args.host === undefined ? {} : { host: args.host }), ...(args.port === undefined ? {} : { port: args.port }) }
   const { input, file } = await loadConfigFile({ file: args.config, server })
   const level = args.debug ? 'debug' : (process.env.LOG_LEVEL ?? 'info')

@@ -51,9 +51,10 @@ describe('per-app limits set by the operator', () => {
     assert.ok(refused.length >= 1, `some of 7 requests refused (got ${answers.map((a) => a.status).join(',')})`)
     assert.ok(answers.every((a) => a.status === 200 || a.status === 429))
     const first = refused[0]
-    assert.equal((first?.body as { code?: string }).code, 'HERALD_ERR_RATE_LIMITED')
-    assert.match((first?.body as { error?: string }).error ?? '', /over its limit of 2 API requests per second/)
-    assert.equal(first?.headers.get('retry-after'), '1')
+    assert.ok(first)
+    assert.equal((first.body as { code?: string }).code, 'HERALD_ERR_RATE_LIMITED')
+    assert.match((first.body as { error?: string }).error ?? '', /over its limit of 2 API requests per second/)
+    assert.equal(first.headers.get('retry-after'), '1')
     const free = await Promise.all(Array.from({ length: 7 }, () => api(apps.free)))
     assert.deepEqual(free.map((a) => a.status), Array(7).fill(200))
     // A badly signed request is refused as such (401) and uses up nothing.

@@ -9,7 +9,6 @@ import type { RedisClient } from './redis-connection.js'
  */
 export class ClusterConnectionCounts {
   readonly #client: RedisClient
-  readonly #keys: ClusterKeys
   readonly #serverId: string
   readonly #ttlMs: number
   readonly #hashOf: (serverId: string) => string
@@ -19,7 +18,6 @@ export class ClusterConnectionCounts {
   constructor(client: RedisClient, keys: ClusterKeys, serverId: string, ttlMs: number, hashOf: (serverId: string) => string = (id) => keys.connections(id)) {
     this.#hashOf = hashOf
     this.#client = client
-    this.#keys = keys
     this.#serverId = serverId
     this.#ttlMs = ttlMs
   }

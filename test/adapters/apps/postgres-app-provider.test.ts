@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
-import pg from 'pg'
+import { Client } from 'pg'
 import PusherServer from 'pusher'
 import { startServer, type HeraldServer } from '../../../src/http/serve.js'
 import { RawClient } from '../../e2e/support/raw-client.js'
@@ -14,7 +14,7 @@ const TABLE = `${SCHEMA}.apps`
 const TTL_MS = 300
 
 describe('PostgreSQL app provider behind herald serve', () => {
-  let admin: pg.Client
+  let admin: Client
   let proxy: TcpProxy
   let server: HeraldServer
   const sockets: RawClient[] = []
@@ -30,7 +30,7 @@ describe('PostgreSQL app provider behind herald serve', () => {
   const apiStatus = (secret: string) => api(secret).get({ path: '/channels' }).then((r) => r.status, (err: { status?: number }) => err.status ?? 0)
 
   before(async () => {
-    admin = new pg.Client(DATABASE)
+    admin = new Client(DATABASE)
     await admin.connect().catch((err: Error) => {
       throw new Error(`this test needs PostgreSQL at 127.0.0.1:5432 (trust auth, user postgres, database test): ${err.message}`)
     })
@@ -64,7 +64,7 @@ describe('PostgreSQL app provider behind herald serve', () => {
   test('apps are found by key (WebSocket) and id (HTTP API) with their settings; unknown or invalid rows are refused with 4001', async () => {
     const client = await connect('pg-key')
     assert.equal(client.frames[0]?.event, 'pusher:connection_established')
-    assert.equal(RawClient.data(client.frames[0]!).activity_timeout, 45)
+    assert.equal(RawClient.data(client.frames[0]).activity_timeout, 45)
     assert.equal(await apiStatus('secret-1'), 200)
     for (const key of ['no-such-key', 'bad-key']) {
       const refused = await connect(key)
