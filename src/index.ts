@@ -24,6 +24,15 @@ export { PusherOptionsSchema, type PusherOptions } from './adapters/pusher/pushe
 export { AblyBroadcaster } from './adapters/ably/ably-broadcaster.js'
 export { AblyOptionsSchema, type AblyOptions } from './adapters/ably/ably-options.js'
 
+export { SyncQueue } from './adapters/queue/sync-queue.js'
+export { SyncQueueOptionsSchema, type SyncQueueOptions } from './adapters/queue/sync-queue-options.js'
+export { BullMqQueue, type FailedBroadcast } from './adapters/queue/bullmq-queue.js'
+export { BullMqWorker, type BullMqWorkerOptions } from './adapters/queue/bullmq-worker.js'
+export { BullMqOptionsSchema, type BullMqOptions } from './adapters/queue/bullmq-options.js'
+export { createQueues } from './composition/create-queue.js'
+export { startBroadcastWorker, type BroadcastWorker, type BroadcastWorkerOptions } from './composition/start-broadcast-worker.js'
+
+
 export { driverFactories, createDriver, type DriverDeps, type DriverFactory } from './composition/driver-registry.js'
 export { createBroadcasting } from './composition/create-broadcasting.js'
 
@@ -42,6 +51,15 @@ export {
   type ConnectionConfigOf,
   type AppConfig,
 } from './config/schema.js'
+export {
+  QueueConfigSchema,
+  QueueConnectionSchemas,
+  QUEUE_DRIVER_NAMES,
+  type QueueConfig,
+  type QueueConfigInput,
+  type QueueConnectionConfig,
+  type QueueDriverName,
+} from './config/queue-schema.js'
 export { loadConfig, HERALD_WARN_DEFAULT_SECRET } from './config/load-config.js'
 export { resolveDefaultConnection } from './config/resolve-default-connection.js'
 export { ENV_TABLE, type Env } from './config/env.js'

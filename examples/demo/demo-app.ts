@@ -38,6 +38,8 @@ export async function buildDemoApp(options: DemoAppOptions = {}): Promise<Fastif
   app.herald.channels
     .channel('user.{id}', (user: DemoUser, { id }) => String(user.id) === id)
     .channel('room.{roomId}', (user: DemoUser, { roomId }) => (roomId === DEMO_ROOM_ID ? publicUser(user) : false))
+    // Model channels (Laravel's App.Models.Post.{id}): every signed-in demo user may watch a post.
+    .channel('App.Models.Post.{id}', () => true)
 
   // Listeners run before the automatic broadcast: the post is stored before any page hears of it.
   app.herald.events.listen(FeedPosted, (event) => feed.add(event))

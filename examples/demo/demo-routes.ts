@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { ModelEventOccurred } from '../../src/index.js' // in an app: 'herald'
 import { ChatMessageSent, FeedPosted, publicUser, UserNotified } from './demo-events.js'
 import { DEMO_USERS, findDemoUser, type DemoTokens, type DemoUser } from './demo-users.js'
 import type { FeedStore } from './feed-store.js'
@@ -60,6 +61,17 @@ export async function demoRoutes(app: FastifyInstance, options: DemoRoutesOption
     const event = new FeedPosted({ id: randomUUID(), author: publicUser(user), text: request.body.text, at: Date.now() })
     await app.herald.events.dispatch(event)
     return reply.code(201).send({ post: event.broadcastWith() })
+  })
+
+  // A model event, Laravel's BroadcastsEvents way: the post "model" changed, so PostUpdated goes to
+  // private-App.Models.Post.{id} with { model }, which pages showing the post listen to (Echo's useEchoModel).
+  app.post<{ Params: { id: string } }>('/demo/feed/:id/like', async (request, reply) => {
+    const user = currentUser(request, reply)
+    if (user === null) return reply
+    const post = feed.like(request.params.id)
+    if (post === undefined) return reply.code(404).send({ message: `no post '${request.params.id}'` })
+    await app.herald.broadcasting.event(new ModelEventOccurred({ name: 'Post', key: post.id, attributes: { ...post } }, 'updated'))
+    return reply.code(202).send({ likes: post.likes })
   })
 
   app.post<{ Body: { to: number } }>(

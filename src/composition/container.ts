@@ -12,7 +12,10 @@ import type { RealtimeHubPort } from '../domain/realtime/realtime-hub-port.js'
 import { StaticAppLookup } from '../domain/realtime/static-app-lookup.js'
 import type { AppProvider } from '../domain/ports/app-provider-port.js'
 import { createAppProvider } from './create-app-provider.js'
+import type { QueueConnections } from '../domain/broadcasting/broadcasting.js'
 import { createBroadcasting } from './create-broadcasting.js'
+import { createQueues } from './create-queue.js'
+import { startBroadcastWorker, type BroadcastWorker } from './start-broadcast-worker.js'
 import { createRealtimeHub, type CreatedHub } from './create-realtime-hub.js'
 import { driverAuthFor } from './driver-auth.js'
 import { Tokens } from './tokens.js'
@@ -35,6 +38,7 @@ export interface HeraldContainerDeps {
 interface Lifecycle {
   broadcasting: Broadcasting | undefined
   serverHub: CreatedHub | undefined
+  worker: BroadcastWorker | undefined
   appProvider?: AppProvider
 }
 
@@ -51,13 +55,20 @@ interface Lifecycle {
  */
 export function createHeraldContainer(config: Readonly<HeraldConfig>, deps: HeraldContainerDeps = {}): DependencyContainer {
   const c = container.createChildContainer()
-  const lifecycle: Lifecycle = { broadcasting: undefined, serverHub: undefined }
+  const lifecycle: Lifecycle = { broadcasting: undefined, serverHub: undefined, worker: undefined }
   c.register(Tokens.Lifecycle, { useValue: lifecycle })
   c.register(Tokens.Config, { useValue: config })
   // Registered only when given: without one, the log driver keeps its stdout default instead of going silent.
   if (deps.logger !== undefined) c.register(Tokens.Logger, { useValue: deps.logger })
   if (deps.hub !== undefined) c.register(Tokens.RealtimeHub, { useValue: deps.hub })
   c.register(Tokens.Apps, { useFactory: instanceCachingFactory((r) => new StaticAppLookup(r.resolve<HeraldConfig>(Tokens.Config).apps)) })
+  // Queue connections connect on first use (bullmq), so building them costs nothing until an event is queued.
+  c.register(Tokens.Queues, {
+    useFactory: instanceCachingFactory<QueueConnections | null>((r) => {
+      const queue = r.resolve<HeraldConfig>(Tokens.Config).queue
+      return queue === undefined ? null : createQueues(queue)
+    }),
+  })
   c.register(Tokens.Broadcasting, {
     useFactory: instanceCachingFactory<Broadcasting>((r) => {
       const broadcasting = createBroadcasting(
@@ -67,6 +78,7 @@ export function createHeraldContainer(config: Readonly<HeraldConfig>, deps: Hera
           ...(r.isRegistered(Tokens.RealtimeHub) ? { hub: r.resolve<RealtimeHubPort>(Tokens.RealtimeHub) } : {}),
           ...(deps.appId === undefined ? {} : { appId: deps.appId }),
         },
+        r.resolve<QueueConnections | null>(Tokens.Queues) ?? undefined,
         deps.broadcaster === undefined ? {} : { defaultDriver: deps.broadcaster },
       )
       lifecycle.broadcasting = broadcasting
@@ -100,6 +112,11 @@ export interface HeraldServerDeps extends Omit<HeraldContainerDeps, 'hub' | 'app
   readonly logger: LoggerPort
   /** A socket with more bytes queued than this is closed (slow consumer). */
   readonly maxBufferedBytes: number
+  /**
+   * Deliver queued broadcasts in this process too (a bullmq queue connection): `true` for the default queue
+   * connection, or which connection and queue names. @default false (run `npx herald work` elsewhere)
+   */
+  readonly worker?: boolean | { readonly connection?: string; readonly queues?: readonly string[] }
 }
 
 /**
@@ -112,9 +129,20 @@ export async function startHeraldContainer(config: Readonly<HeraldConfig>, deps:
   const c = createHeraldContainer(config, { ...deps, hub: serverHub.hub, appId: apps.defaultApp.id })
   c.register(Tokens.Apps, { useValue: apps })
   c.register(Tokens.ServerHub, { useValue: serverHub })
-  const appProvider = await createAppProvider(config, apps, deps.logger)
-  c.register(Tokens.AppProvider, { useValue: appProvider })
-  Object.assign(c.resolve<Lifecycle>(Tokens.Lifecycle), { serverHub, appProvider })
+  const lifecycle = c.resolve<Lifecycle>(Tokens.Lifecycle)
+  lifecycle.serverHub = serverHub
+  lifecycle.appProvider = await createAppProvider(config, apps, deps.logger)
+  c.register(Tokens.AppProvider, { useValue: lifecycle.appProvider })
+  if (deps.worker !== undefined && deps.worker !== false) {
+    const chosen = deps.worker === true ? {} : deps.worker
+    lifecycle.worker = await startBroadcastWorker({
+      broadcasting: c.resolve<Broadcasting>(Tokens.Broadcasting),
+      queue: config.queue ?? { default: 'sync', connections: {} },
+      logger: deps.logger,
+      ...(chosen.connection === undefined ? {} : { connection: chosen.connection }),
+      ...(chosen.queues === undefined ? {} : { queues: chosen.queues }),
+    })
+  }
   return c
 }
 
@@ -124,8 +152,10 @@ export async function startHeraldContainer(config: Readonly<HeraldConfig>, deps:
  * together after.
  */
 export async function disposeHeraldContainer(c: DependencyContainer): Promise<void> {
-  const { broadcasting, serverHub, appProvider } = c.resolve<Lifecycle>(Tokens.Lifecycle)
-  const results = await Promise.allSettled([broadcasting?.close(), serverHub?.close(), appProvider?.close?.()])
+  const { broadcasting, serverHub, worker, appProvider } = c.resolve<Lifecycle>(Tokens.Lifecycle)
+  // The worker first: it finishes its running jobs through drivers that are still open.
+  const stopped = await Promise.allSettled([worker?.close()])
+  const results = [...stopped, ...(await Promise.allSettled([broadcasting?.close(), serverHub?.close(), appProvider?.close?.()]))]
   await c.dispose()
   const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []))
   if (failures.length === 1) throw failures[0]

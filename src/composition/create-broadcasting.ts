@@ -1,6 +1,6 @@
 import type { HeraldConfig } from '../config/schema.js'
 import { resolveDefaultConnection } from '../config/resolve-default-connection.js'
-import { Broadcasting } from '../domain/broadcasting/broadcasting.js'
+import { Broadcasting, type QueueConnections } from '../domain/broadcasting/broadcasting.js'
 import type { BroadcasterPort } from '../domain/ports/broadcaster-port.js'
 import { createDriver, type DriverDeps } from './driver-registry.js'
 
@@ -12,6 +12,8 @@ import { createDriver, type DriverDeps } from './driver-registry.js'
  *   server), else `null` (Laravel's default), see `resolveDefaultConnection`.
  * - With a hub, a `local` connection exists even when the config names none.
  * - Every connection is created now, so a missing dependency fails at start-up, not at the first broadcast.
+ * - `queues` (from `createQueues(config.queue)`) queues events that are not `ShouldBroadcastNow`;
+ *   without it every event is sent at once.
  * - `overrides.defaultDriver` serves the default connection instead of the driver its config names (a
  *   `BroadcasterFake` in tests); the replaced driver is never built, so nothing is left open.
  *
@@ -22,6 +24,7 @@ import { createDriver, type DriverDeps } from './driver-registry.js'
 export function createBroadcasting(
   config: Pick<HeraldConfig, 'default' | 'connections' | 'apps'>,
   deps: DriverDeps = {},
+  queues?: QueueConnections,
   overrides: { readonly defaultDriver?: BroadcasterPort } = {},
 ): Broadcasting {
   const hostMounted = deps.hub !== undefined
@@ -37,5 +40,5 @@ export function createBroadcasting(
   }
   // A default naming no configured connection is Broadcasting's error to report; an override still serves it.
   if (overrides.defaultDriver !== undefined && connections[defaultName] === undefined) connections[defaultName] = overrides.defaultDriver
-  return new Broadcasting({ default: defaultName, connections })
+  return new Broadcasting({ default: defaultName, connections, queues })
 }

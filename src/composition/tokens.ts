@@ -25,6 +25,8 @@ export const Tokens = {
   Events: Symbol('Events'),
   /** The default connection driver's `/broadcasting/auth` answer (`DriverAuthPort`), or `null` for Pusher's only. */
   DriverAuth: Symbol('DriverAuth'),
+  /** The queue connections (`QueueConnections`) built from the config's `queue` section, or `null` without one. */
+  Queues: Symbol('Queues'),
   /** Per-container bookkeeping of what was built and must be closed (see `disposeHeraldContainer`). */
   Lifecycle: Symbol('Lifecycle'),
 } as const

@@ -44,6 +44,8 @@ export const ENV_TABLE = [
   { env: 'HERALD_APPS_DATABASE_URL', path: ['server', 'appProvider', 'url'] },
   { env: 'HERALD_APPS_TABLE', path: ['server', 'appProvider', 'table'] },
   { env: 'HERALD_APPS_CACHE_TTL_MS', path: ['server', 'appProvider', 'cacheTtlMs'] },
+  // Laravel's queue connection name; the predefined bullmq connection reads REDIS_URL too.
+  { env: 'QUEUE_CONNECTION', path: ['queue', 'default'] },
 ] as const
 
 /** One row of {@link ENV_TABLE}. */

@@ -11,6 +11,7 @@ import {
   type HeraldConfig,
   type HeraldConfigInput,
 } from './schema.js'
+import { loadQueueConfig } from './load-queue-config.js'
 import { checkSection, convertEnvStrings, show, withDefaults } from './validate.js'
 
 /** Warning code emitted (once per process) when the built-in app secret is used with NODE_ENV=production. */
@@ -25,7 +26,7 @@ const CREDENTIAL_PATHS: Readonly<Partial<Record<DriverName, readonly string[]>>>
   pusher: ['connections.pusher.appId', 'connections.pusher.key', 'connections.pusher.secret'],
   ably: ['connections.ably.key'],
 }
-const TOP_LEVEL_KEYS = new Set(['default', 'connections', 'apps', 'server'])
+const TOP_LEVEL_KEYS = new Set(['default', 'connections', 'apps', 'server', 'queue'])
 
 type Sourced = ReturnType<typeof readEnv>
 type Plain = Record<string, unknown>
@@ -63,9 +64,10 @@ export function loadConfig(input: HeraldConfigInput = {}, env: Env = process.env
   }
   const apps = loadApps(input, sourced, issues)
   const server = loadSection(ServerSchema, input.server, envSection(sourced, 'server'), 'server', sourced, issues)
+  const queue = loadQueueConfig(input.queue, (path) => sourced.get(path)?.value, issues)
 
   if (issues.length > 0) throw new InvalidConfigError(issues)
-  const config = { ...(defaultName === undefined ? {} : { default: defaultName }), connections, apps, server } as HeraldConfig
+  const config = { ...(defaultName === undefined ? {} : { default: defaultName }), connections, apps, server, queue } as HeraldConfig
   warnOnDefaultSecret(config, env)
   // Branded (a symbol: invisible to JSON and to key checks) so a host handed this result does not load it again.
   Object.defineProperty(config, LOADED, { value: true })

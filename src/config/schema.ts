@@ -7,6 +7,7 @@ import { PusherOptionsSchema } from '../adapters/pusher/pusher-options.js'
 import { RedisOptionsSchema } from '../adapters/redis/redis-options.js'
 import { AppLimitsSchema } from './app-limits-schema.js'
 import { AppProviderSchema } from './app-provider-schema.js'
+import { QueueConfigSchema, type QueueConfigInput } from './queue-schema.js'
 import { TlsSchema } from './tls-schema.js'
 
 /** Every driver name, in the order error messages list them. */
@@ -106,6 +107,7 @@ export const HeraldConfigSchema = Type.Object(
     connections: Type.Record(Type.String(), ConnectionSchema, { default: {} }),
     apps: Type.Array(AppSchema, { minItems: 1, description: 'Apps served; one built from BROADCAST_APP_* by default.' }),
     server: ServerSchema,
+    queue: Type.Optional(QueueConfigSchema),
   },
   { additionalProperties: false },
 )
@@ -130,6 +132,7 @@ export interface HeraldConfigInput {
   readonly connections?: Readonly<Record<string, ConnectionInput>>
   readonly apps?: readonly AppInput[]
   readonly server?: ServerInput
+  readonly queue?: QueueConfigInput
 }
 
 /** `server` as a user writes it: any of its keys (defaults fill the rest). */

@@ -21,6 +21,10 @@ export const HeraldErrorCode = {
   Unauthenticated: 'HERALD_ERR_UNAUTHENTICATED',
   RateLimited: 'HERALD_ERR_RATE_LIMITED',
   DeadlineExceeded: 'HERALD_ERR_DEADLINE_EXCEEDED',
+  InvalidBroadcastJob: 'HERALD_ERR_INVALID_BROADCAST_JOB',
+  BroadcastTimedOut: 'HERALD_ERR_BROADCAST_TIMED_OUT',
+  UnknownQueueConnection: 'HERALD_ERR_UNKNOWN_QUEUE_CONNECTION',
+  InvalidCommand: 'HERALD_ERR_INVALID_COMMAND',
 } as const
 
 export type HeraldErrorCode = (typeof HeraldErrorCode)[keyof typeof HeraldErrorCode]
@@ -202,5 +206,37 @@ export class DeadlineExceededError extends HeraldError {
   constructor(what: string, timeoutMs: number) {
     super(HeraldErrorCode.DeadlineExceeded, `${what} did not complete within ${timeoutMs} ms`)
     this.timeoutMs = timeoutMs
+  }
+}
+
+/** A queued broadcast job that is not one (wrong shape, bad `tries`/`backoff`/`timeout`). Names the field. */
+export class InvalidBroadcastJobError extends HeraldError {
+  readonly field: string
+  constructor(field: string, rule: string) {
+    super(HeraldErrorCode.InvalidBroadcastJob, `Invalid broadcast job: ${field} ${rule}`)
+    this.field = field
+  }
+}
+
+/** A queued broadcast whose delivery took longer than its `timeout`. */
+export class BroadcastTimedOutError extends HeraldError {
+  readonly event: string
+  readonly timeoutSeconds: number
+  constructor(event: string, timeoutSeconds: number) {
+    super(HeraldErrorCode.BroadcastTimedOut, `Broadcast of '${event}' did not finish within its timeout of ${timeoutSeconds} s`)
+    this.event = event
+    this.timeoutSeconds = timeoutSeconds
+  }
+}
+
+/** A queue connection name (`broadcastConnection()`) the `Broadcasting` manager does not know. Lists the known ones. */
+export class UnknownQueueConnectionError extends HeraldError {
+  readonly connection: string
+  constructor(connection: string, known: readonly string[]) {
+    super(
+      HeraldErrorCode.UnknownQueueConnection,
+      `Unknown queue connection ${JSON.stringify(connection)}; known queue connections: ${known.length === 0 ? '(none)' : known.join(', ')}`,
+    )
+    this.connection = connection
   }
 }

@@ -16,6 +16,7 @@ export { MAX_USER_ID_LENGTH, defaultUserId, normalizeUserId, type UserIdResolver
 export * from './events/should-broadcast.js'
 export * from './events/broadcast-event.js'
 export * from './events/event-dispatcher.js'
+export type { EventPayload, Jsonified } from './events/event-payload.js'
 
 export * from './ports/broadcaster-port.js'
 export * from './ports/logger-port.js'
@@ -26,6 +27,11 @@ export * from './broadcasting/index.js'
 
 export * from './ports/driver-auth-port.js'
 export * from './within-deadline.js'
+export * from './queue/queue-port.js'
+export * from './queue/broadcast-job.js'
+export { backoffDelayMs, type Backoff } from './queue/backoff.js'
+export * from './models/model-event.js'
+export * from './notifications/broadcast-notification.js'
 
 export * from './realtime/herald-app.js'
 export * from './realtime/static-app-lookup.js'

@@ -1,9 +1,22 @@
+import { isGeneratorCommand } from '../cli/parse-command.js'
 import { serveCommand } from './serve-command.js'
+import { startWorkCommand } from '../composition/work-command.js'
 
-const USAGE = 'Usage: herald serve [--config <file>] [--host <host>] [--port <port>] [--debug] [--help] [--version]'
+const USAGE = `Usage: herald serve [--config <file>] [--host <host>] [--port <port>] [--debug] [--help] [--version]
+       herald install [--dir src/broadcasting] [--force]
+       herald make:event Name [--private|--presence] [--channel 'orders.{orderId}'] [--dir ...] [--force]
+       herald make:channel Name [--channel 'orders.{orderId}'] [--dir ...] [--force]
+       herald make:listener Name --event EventName [--dir ...] [--force]
+       herald work    deliver queued broadcasts (env: QUEUE_CONNECTION=bullmq, REDIS_URL, BROADCAST_CONNECTION and its driver's)`
 
 async function main(argv: readonly string[]): Promise<number> {
   const command = argv[0]
+  if (command === 'work') return startWorkCommand()
+  if (isGeneratorCommand(command)) {
+    // Loaded only for these commands: `serve` never pays for the generators, nor they for Fastify.
+    const { runGenerator } = await import('../cli/run-generator.js')
+    return runGenerator(command, argv.slice(1), { cwd: process.cwd(), print: (line) => console.log(line) })
+  }
   if (command !== 'serve') {
     console.error(command === undefined ? USAGE : `Unknown command ${JSON.stringify(command)}\n${USAGE}`)
     return 2

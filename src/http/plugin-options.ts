@@ -29,6 +29,11 @@ export interface HeraldPluginOptions {
   readonly shutdownTimeoutMs?: number
   /** Environment the config reads. @default process.env */
   readonly env?: Readonly<Record<string, string | undefined>>
+  /**
+   * Deliver queued broadcasts in this server too (a bullmq queue connection, `QUEUE_CONNECTION=bullmq`):
+   * `true` for the default queue connection, or `{ connection, queues }`. @default false (`npx herald work`)
+   */
+  readonly worker?: boolean | { readonly connection?: string; readonly queues?: readonly string[] }
 }
 
 /** Options after validation, defaults applied. */
@@ -42,6 +47,7 @@ export interface ResolvedPluginOptions {
   readonly maxBufferedBytes: number
   readonly shutdownTimeoutMs: number
   readonly env: Readonly<Record<string, string | undefined>>
+  readonly worker: HeraldPluginOptions['worker']
 }
 
 const DataOptionsSchema = Type.Object({
@@ -50,10 +56,11 @@ const DataOptionsSchema = Type.Object({
   maxBufferedBytes: Type.Optional(Type.Integer({ minimum: 1024 })),
   shutdownTimeoutMs: Type.Optional(Type.Integer({ minimum: 0 })),
   env: Type.Optional(Type.Object({}, { additionalProperties: true })),
+  worker: Type.Optional(Type.Union([Type.Boolean(), Type.Object({ connection: Type.Optional(Type.String({ minLength: 1 })), queues: Type.Optional(Type.Array(Type.String({ minLength: 1 }))) }, { additionalProperties: false })])),
 }, { additionalProperties: true })
 
 const dataOptions = Compile(DataOptionsSchema)
-const KNOWN = new Set(['config', 'authenticate', 'authorizer', 'broadcaster', 'authPrefix', 'maxBufferedBytes', 'shutdownTimeoutMs', 'env', 'prefix', 'logLevel', 'logSerializers'])
+const KNOWN = new Set(['config', 'authenticate', 'authorizer', 'broadcaster', 'authPrefix', 'maxBufferedBytes', 'shutdownTimeoutMs', 'env', 'worker', 'prefix', 'logLevel', 'logSerializers'])
 
 function handChecks(opts: Record<string, unknown>, issues: ConfigIssue[]): void {
   for (const key of Object.keys(opts)) if (!KNOWN.has(key)) issues.push({ path: key, message: 'unknown plugin option' })
@@ -88,5 +95,6 @@ export function parsePluginOptions(options: unknown): ResolvedPluginOptions {
     maxBufferedBytes: o.maxBufferedBytes ?? 1024 * 1024,
     shutdownTimeoutMs: o.shutdownTimeoutMs ?? 5000,
     env: o.env ?? process.env,
+    worker: o.worker,
   }
 }

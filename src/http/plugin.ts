@@ -76,6 +76,7 @@ const heraldPlugin: FastifyPluginAsync<HeraldPluginOptions> = async (fastify, op
     maxBufferedBytes: opts.maxBufferedBytes,
     ...(opts.broadcaster === undefined ? {} : { broadcaster: opts.broadcaster }),
     ...(opts.authorizer === undefined ? {} : { authorizer: opts.authorizer }),
+    ...(opts.worker === undefined ? {} : { worker: opts.worker }),
   })
   const serverHub = c.resolve<CreatedHub>(Tokens.ServerHub)
   const apps = c.resolve<StaticAppLookup>(Tokens.Apps)

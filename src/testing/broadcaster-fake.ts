@@ -4,7 +4,10 @@ import type { Broadcasting } from '../domain/broadcasting/broadcasting.js'
 import { sourceEventOf } from '../domain/broadcasting/message-from-event.js'
 import type { Channel } from '../domain/channels/channel.js'
 import type { BroadcasterPort } from '../domain/ports/broadcaster-port.js'
+import type { BroadcastJob } from '../domain/queue/broadcast-job.js'
+import { BROADCAST_NOTIFICATION_EVENT } from '../domain/notifications/broadcast-notification.js'
 import { formatCalls } from './format-calls.js'
+import { QueuedJobs } from './queued-jobs.js'
 
 // The union of the built-in drivers' socket-id rules (the widest is ably's).
 const ANY_DRIVER_SOCKET_ID = /^[\x21-\x7e]{1,2048}$/
@@ -33,13 +36,70 @@ export type EventSelector<E = unknown> = string | EventClass<E>
  */
 export class BroadcasterFake implements BroadcasterPort {
   readonly #calls: BroadcastMessage[] = []
+  #queued = new QueuedJobs({ hold: false })
   #restore: (() => void) | undefined
 
-  /** Swaps a new fake in for every connection of `broadcasting`; `uninstall()` puts them back. */
-  static install(broadcasting: Broadcasting): BroadcasterFake {
+  /**
+   * Swaps a new fake in for every connection and every queue connection of `broadcasting`;
+   * `uninstall()` puts them back. Queued events are recorded as queued (`assertQueued`) and, by
+   * default, delivered at once as the sync queue does; with `{ holdQueued: true }` they wait for
+   * `runQueued()`, as they would for a worker.
+   */
+  static install(broadcasting: Broadcasting, options: { holdQueued?: boolean } = {}): BroadcasterFake {
     const fake = new BroadcasterFake()
-    fake.#restore = broadcasting.swap(fake)
+    fake.#queued = new QueuedJobs({ hold: options.holdQueued === true })
+    const restoreConnections = broadcasting.swap(fake)
+    const restoreQueues = broadcasting.swapQueue(fake.#queued)
+    fake.#restore = () => {
+      restoreQueues()
+      restoreConnections()
+    }
     return fake
+  }
+
+  /** Every job queued through the installed fake (plain JSON, as a queue stores it), in order. */
+  get queued(): readonly BroadcastJob[] {
+    return this.#queued.jobs
+  }
+
+  /** Delivers the queued jobs held by `install(b, { holdQueued: true })`, as a worker would. */
+  async runQueued(): Promise<void> {
+    await this.#queued.run()
+  }
+
+  /** Asserts that at least one matching event was queued (not `ShouldBroadcastNow`). */
+  assertQueued(event: EventSelector, predicate?: (job: BroadcastJob) => boolean): void {
+    if (this.#matchingJobs(event).some((job) => predicate === undefined || predicate(job))) return
+    const what = predicate === undefined ? describeSelector(event) : `${describeSelector(event)} matching the predicate`
+    this.#fail(`Expected ${what} to be queued, but it was not.`, this.#queued.jobs.map((j) => j.message.event), describeSelector(event), 'assertQueued')
+  }
+
+  /** Asserts that no matching event was queued. */
+  assertNotQueued(event: EventSelector): void {
+    const count = this.#matchingJobs(event).length
+    if (count === 0) return
+    this.#fail(`Expected ${describeSelector(event)} not to be queued, but it was queued ${plural(count)}.`, count, 0, 'assertNotQueued')
+  }
+
+  /** Asserts that nothing was queued. */
+  assertNothingQueued(): void {
+    const jobs = this.#queued.jobs
+    if (jobs.length === 0) return
+    this.#fail(`Expected nothing to be queued, but ${plural(jobs.length, 'job')} ${jobs.length === 1 ? 'was' : 'were'} queued.`, jobs.map((j) => j.message.event), [], 'assertNothingQueued')
+  }
+
+  /**
+   * Asserts a broadcast notification (Laravel's `BroadcastNotificationCreated`) on `channel`,
+   * optionally of a `type` (the notification's class name or `broadcastType()`).
+   */
+  assertNotificationBroadcastedOn(channel: string | Channel, type?: string): void {
+    const wire = channel.toString()
+    const found = this.#calls.some(
+      (m) => m.event === BROADCAST_NOTIFICATION_EVENT && m.channels.includes(wire) && (type === undefined || (m.payload as { type?: unknown } | null)?.type === type),
+    )
+    if (found) return
+    const what = type === undefined ? 'a notification' : `a '${type}' notification`
+    this.#fail(`Expected ${what} to be broadcast on channel '${wire}', but it was not.`, this.#calls.map((m) => `${m.event} on [${m.channels.join(', ')}]`), `${what} on [${wire}]`, 'assertNotificationBroadcastedOn')
   }
 
   /** Every message received, in order. */
@@ -66,6 +126,7 @@ export class BroadcasterFake implements BroadcasterPort {
   /** Forgets every recorded call. */
   reset(): void {
     this.#calls.length = 0
+    this.#queued.reset()
   }
 
   /** Restores the connections replaced by {@link BroadcasterFake.install}. Idempotent. */
@@ -129,6 +190,12 @@ export class BroadcasterFake implements BroadcasterPort {
       const source = sourceEventOf(message)
       return source instanceof selector && (predicate === undefined || predicate(source as never, message))
     })
+  }
+
+  #matchingJobs(selector: EventSelector): BroadcastJob[] {
+    return this.#queued.jobs.filter((job) =>
+      typeof selector === 'string' ? job.message.event === selector : sourceEventOf(job.message) instanceof selector,
+    )
   }
 
   #names(): string[] {

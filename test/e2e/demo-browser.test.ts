@@ -110,6 +110,20 @@ describe('demo page in headless Chromium', () => {
       assert.ok(stored.items.some((p) => p.text === text), `the feed store should hold '${text}'`)
     }))
 
+  it('a like is a model event: PostUpdated on private-App.Models.Post.{id} updates the count on every page', () =>
+    step(async () => {
+      const text = `like me ${Date.now()}`
+      await alice.page.fill('#feed-input', text)
+      await alice.page.click('#feed-form button[type="submit"]')
+      // Both pages watch the new post's model channel before anyone likes it.
+      const atBob = bob.page.locator('#feed-list li[data-watching="true"]', { hasText: text })
+      await atBob.waitFor()
+      await alice.page.locator('#feed-list li[data-watching="true"]', { hasText: text }).waitFor()
+      await atBob.locator('button.like').click()
+      await alice.page.locator('#feed-list li', { hasText: text }).locator('button.like', { hasText: '♥ 1' }).waitFor()
+      await atBob.locator('button.like', { hasText: '♥ 1' }).waitFor()
+    }))
+
   it('sends a private notification only to its user', () =>
     step(async () => {
       await alice.page.click('#notify-buttons button[data-notify="bob"]')

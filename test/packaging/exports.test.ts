@@ -43,8 +43,10 @@ const CORE_API = {
 
 const FASTIFY_API = { default: 'function', herald: 'function', startServer: 'function', createRealtimeHub: 'function', StaticAppLookup: 'function' } as const
 const TESTING_API = { BroadcasterFake: 'function' } as const
+const REACT_API = { useBroadcastEvents: 'function', echoEventName: 'function' } as const
 
-const SDK_PATTERN = String.raw`/node_modules/(ioredis|ably|pusher)/`
+// Driver SDKs, queue and ORM libraries, and herald/react's peers: none may load unless its entry point is imported.
+const SDK_PATTERN = String.raw`/node_modules/(ioredis|ably|pusher|bullmq|typeorm|react|@laravel/echo-react)/`
 
 /** Shared by both probes: the `typeof` of each expected name, and a broadcast through the fake. */
 const PROBE_BODY = `
@@ -56,7 +58,7 @@ async function smoke(herald, testing) {
   fake.assertBroadcastedOn('private-user.1', 'Notified')
   return new herald.PrivateChannel('orders.1').toString()
 }
-const NAMES = ${JSON.stringify({ core: CORE_API, fastify: FASTIFY_API, testing: TESTING_API })}
+const NAMES = ${JSON.stringify({ core: CORE_API, fastify: FASTIFY_API, testing: TESTING_API, react: REACT_API })}
 `
 
 // Runs in the module-hooks thread: logs every URL the ESM loader resolves, including `import()`.
@@ -88,7 +90,9 @@ const { createRequire } = await import('node:module')
 const { pathToFileURL } = await import('node:url')
 await import(pathToFileURL(createRequire(import.meta.resolve('herald')).resolve('ioredis')).href)
 const afterControl = sdks()
-console.log(JSON.stringify({ core: api(herald, NAMES.core), fastify: api(fastify, NAMES.fastify), testing: api(testing, NAMES.testing), wireName, afterCore, afterFastify, afterControl }))
+const react = await import('herald/react')
+const afterReact = sdks()
+console.log(JSON.stringify({ core: api(herald, NAMES.core), fastify: api(fastify, NAMES.fastify), testing: api(testing, NAMES.testing), react: api(react, NAMES.react), wireName, afterCore, afterFastify, afterControl, afterReact }))
 `
 
 const CJS_PROBE = `${PROBE_BODY}
@@ -182,7 +186,7 @@ describe('the packed herald package', { timeout: 150_000 }, () => {
     assert.equal(manifest.type, 'module')
     assert.equal(manifest.sideEffects, false)
     assert.equal(manifest.engines.node, '>=20.19')
-    assert.deepEqual(Object.keys(manifest.exports), ['.', './fastify', './testing'])
+    assert.deepEqual(Object.keys(manifest.exports), ['.', './fastify', './testing', './typeorm', './react'])
     for (const [subpath, conditions] of Object.entries(manifest.exports)) {
       // TypeScript picks the first matching condition, so `types` must come before `default`.
       assert.deepEqual(Object.keys(conditions), ['types', 'default'], `exports["${subpath}"] must be { types, default } in that order`)
@@ -210,6 +214,8 @@ describe('the packed herald package', { timeout: 150_000 }, () => {
     assert.deepEqual(probe.afterCore, [], "import 'herald' and 'herald/testing' must not load ioredis, ably or pusher (drivers import them lazily)")
     assert.deepEqual(probe.afterFastify, [], "import 'herald/fastify' must not load ioredis, ably or pusher")
     assert.deepEqual(probe.afterControl, ['ioredis'], 'control: the load recorder must see ioredis once it is imported')
+    assert.deepEqual(probe.react, REACT_API, 'herald/react exports the hook')
+    assert.deepEqual(probe.afterReact, ['@laravel/echo-react', 'ioredis', 'react'], "herald/react loads React and @laravel/echo-react (only it: 'herald' never does)")
   })
 
   it('require() from CommonJS works (Node >= 20.19 loads ESM synchronously: no top-level await anywhere)', async (t) => {

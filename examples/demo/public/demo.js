@@ -53,19 +53,27 @@ $('logout').addEventListener('click', () => {
 
 // ---- the features ---------------------------------------------------------------------------------
 
-function feedItem(post) {
-  const li = el('li', {}, el('span', { className: 'who', textContent: post.author.name }), post.text, time(post.at))
+function feedItem(post, echo) {
+  const likes = el('button', { type: 'button', className: 'secondary like', textContent: `♥ ${post.likes ?? 0}`, title: 'Like: broadcasts PostUpdated' })
+  likes.addEventListener('click', () => api(`/demo/feed/${encodeURIComponent(post.id)}/like`, { method: 'POST' }))
+  const li = el('li', {}, el('span', { className: 'who', textContent: post.author.name }), post.text, time(post.at), likes)
   li.dataset.id = post.id
+  // The post's model channel, as Echo's useEchoModel('App.Models.Post', id) subscribes to it.
+  echo.private(`App.Models.Post.${post.id}`)
+    .subscribed(() => (li.dataset.watching = 'true'))
+    .listen('.PostUpdated', ({ model }) => {
+      likes.textContent = `♥ ${model.likes}`
+    })
   return li
 }
 
 async function startFeed(echo) {
   const list = $('feed-list')
   const { items } = await api('/demo/feed')
-  list.replaceChildren(...items.map(feedItem))
+  list.replaceChildren(...items.map((post) => feedItem(post, echo)))
   if (items.length === 0) list.append(el('li', { className: 'empty', textContent: 'Nothing posted yet.' }))
   echo.channel('feed').listen('.FeedPosted', (post) => {
-    if (!list.querySelector(`[data-id="${CSS.escape(post.id)}"]`)) prepend(list, feedItem(post))
+    if (!list.querySelector(`[data-id="${CSS.escape(post.id)}"]`)) prepend(list, feedItem(post, echo))
   })
   $('feed-form').addEventListener('submit', (event) => {
     event.preventDefault()

@@ -1,8 +1,12 @@
 import { Channel, PresenceChannel, PrivateChannel, type Channels } from '../channels/channel.js'
 import { isValidSocketId as isPusherSocketId } from '../auth/socket-id.js'
-import { InvalidEventError, InvalidSocketIdError, UnknownConnectionError } from '../errors.js'
-import { isShouldBroadcast, type ShouldBroadcast } from '../events/should-broadcast.js'
+import { BroadcastTimedOutError, InvalidEventError, InvalidSocketIdError, UnknownConnectionError, UnknownQueueConnectionError } from '../errors.js'
+import { isShouldBroadcast, isShouldBroadcastNow, queueSettingOf, type ShouldBroadcast } from '../events/should-broadcast.js'
 import type { BroadcasterPort } from '../ports/broadcaster-port.js'
+import { createBroadcastJob, type BroadcastJob } from '../queue/broadcast-job.js'
+import type { QueuePort } from '../queue/queue-port.js'
+import { TIMED_OUT, withinDeadline } from '../within-deadline.js'
+import { BroadcastHold, type PreparedSend } from './broadcast-hold.js'
 import { AnonymousBroadcast } from './anonymous-broadcast.js'
 import type { BroadcastMessage } from './broadcast-message.js'
 import { messageFromEvent } from './message-from-event.js'
@@ -14,6 +18,17 @@ export interface BroadcastingOptions {
   readonly default: string
   /** Connection name → driver. One driver instance may serve several names. */
   readonly connections: Readonly<Record<string, BroadcasterPort>>
+  /**
+   * Queue connections for events that are not `ShouldBroadcastNow`. Without it every event is sent at
+   * once (the `sync` behaviour).
+   */
+  readonly queues?: QueueConnections | undefined
+}
+
+/** Named queue connections (Laravel's `queue.connections`) and which one is the default. */
+export interface QueueConnections {
+  readonly default: string
+  readonly connections: Readonly<Record<string, QueuePort>>
 }
 
 /** Undoes a {@link Broadcasting.swap}. */
@@ -32,13 +47,27 @@ export class Broadcasting {
   readonly #default: string
   #connections: Map<string, BroadcasterPort>
   readonly #originals: ReadonlySet<BroadcasterPort>
+  #queues: QueueConnections | undefined
+  readonly #originalQueues: ReadonlySet<QueuePort>
 
   /** @throws UnknownConnectionError when `default` is not one of `connections`. */
   constructor(options: BroadcastingOptions) {
     this.#connections = new Map(Object.entries(options.connections))
     this.#originals = new Set(this.#connections.values())
     this.#default = options.default
+    this.#queues = options.queues
+    this.#originalQueues = new Set(Object.values(options.queues?.connections ?? {}))
     this.connection(options.default)
+    if (options.queues !== undefined) this.queue(options.queues.default)
+  }
+
+  /** The queue behind a queue connection (the default one without a name). @throws UnknownQueueConnectionError */
+  queue(name?: string): QueuePort {
+    const queues = this.#queues
+    const wanted = name ?? queues?.default ?? 'sync'
+    const queue = queues?.connections[wanted]
+    if (queue === undefined) throw new UnknownQueueConnectionError(wanted, Object.keys(queues?.connections ?? {}))
+    return queue
   }
 
   /** Name of the default connection. */
@@ -112,9 +141,43 @@ export class Broadcasting {
     }
   }
 
+  /**
+   * Puts one queue in place of every queue connection (the only one, named `sync`, when none is
+   * configured) and returns a function that puts the original ones back. How `BroadcasterFake` records queued broadcasts.
+   */
+  swapQueue(queue: QueuePort): RestoreConnections {
+    const previous = this.#queues
+    const names = Object.keys(previous?.connections ?? { sync: queue })
+    this.#queues = { default: previous?.default ?? 'sync', connections: Object.fromEntries(names.map((n) => [n, queue])) }
+    return () => {
+      this.#queues = previous
+    }
+  }
+
+  /**
+   * A hold for broadcasts that must wait for a database transaction: `hold.event(e)` resolves the
+   * message now, `commit()` sends (or queues) them, `rollback()` drops them. See {@link BroadcastHold}.
+   */
+  hold(): BroadcastHold {
+    return new BroadcastHold((event, target) => this.#prepareEvent(event, target))
+  }
+
+  /**
+   * Delivers a queued job through its broadcast connection, within its `timeout`: what a queue
+   * worker (and the sync queue) calls. Rejects with the driver's error, so the queue retries.
+   * @throws UnknownConnectionError, BroadcastTimedOutError
+   */
+  async deliver(job: BroadcastJob): Promise<void> {
+    const port = this.connection(job.connection)
+    if (job.timeout === undefined) return port.broadcast(job.message)
+    const result = await withinDeadline(port.broadcast(job.message), job.timeout * 1000)
+    if (result === TIMED_OUT) throw new BroadcastTimedOutError(job.message.event, job.timeout)
+  }
+
   /** Closes every driver once (shared instances too), even when one fails; rejects with the failures. */
   async close(): Promise<void> {
-    const ports = new Set([...this.#originals, ...this.#connections.values()])
+    const queues = new Set([...this.#originalQueues, ...Object.values(this.#queues?.connections ?? {})])
+    const ports: Set<{ close?(): Promise<void> }> = new Set([...this.#originals, ...this.#connections.values(), ...queues])
     const results = await Promise.allSettled([...ports].map(async (port) => port.close?.()))
     const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []))
     if (failures.length === 1) throw failures[0]
@@ -122,12 +185,29 @@ export class Broadcasting {
   }
 
   async #sendEvent(event: ShouldBroadcast, target: BroadcastTarget): Promise<void> {
-    // Pick the port first: an unknown connection fails before any user code runs.
+    const send = await this.#prepareEvent(event, target)
+    if (send !== null) await send()
+  }
+
+  /**
+   * Resolves the event into its message (and, when queued, its job) now; the returned function sends
+   * it directly (`ShouldBroadcastNow`, or no queue configured) or pushes it onto its queue.
+   */
+  async #prepareEvent(event: ShouldBroadcast, target: BroadcastTarget): Promise<PreparedSend | null> {
+    // Pick the ports first: an unknown connection fails before any user code runs.
     const name = target.connection ?? event.broadcastVia?.() ?? this.#default
     const port = this.connection(name)
+    const queue = this.#queues === undefined || isShouldBroadcastNow(event) ? undefined : this.queue(event.broadcastConnection?.())
     assertSocketIdFor(port, name, target.socketId)
     const message = await messageFromEvent(event, target.socketId)
-    if (message !== null) await port.broadcast(message)
+    if (message === null) return null
+    if (queue === undefined) return () => port.broadcast(message)
+    const job = createBroadcastJob(message, name, {
+      tries: queueSettingOf(event, 'tries'),
+      backoff: queueSettingOf(event, 'backoff'),
+      timeout: queueSettingOf(event, 'timeout'),
+    })
+    return () => queue.push(job, (j) => this.deliver(j))
   }
 
   async #sendMessage(message: BroadcastMessage, connection: string | undefined): Promise<void> {

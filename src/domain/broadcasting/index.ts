@@ -1,5 +1,6 @@
 export type { BroadcastMessage } from './broadcast-message.js'
-export { Broadcasting, type BroadcastingOptions, type RestoreConnections } from './broadcasting.js'
+export { Broadcasting, type BroadcastingOptions, type QueueConnections, type RestoreConnections } from './broadcasting.js'
+export { BroadcastHold, type PreparedSend, type PrepareEvent } from './broadcast-hold.js'
 export { PendingBroadcast, type BroadcastTarget, type SendEvent } from './pending-broadcast.js'
 export { AnonymousBroadcast, DEFAULT_ANONYMOUS_EVENT_NAME, type SendMessage } from './anonymous-broadcast.js'
 export { messageFromEvent, sourceEventOf, freezeMessage } from './message-from-event.js'

@@ -1,6 +1,6 @@
 import type { Channels } from '../channels/channel.js'
 import { InvalidEventError } from '../errors.js'
-import type { ShouldBroadcast } from './should-broadcast.js'
+import type { ShouldBroadcast, ShouldBroadcastNow } from './should-broadcast.js'
 
 /**
  * Base class for broadcastable events, supplying Laravel's defaults; only `broadcastOn()` is left to write.
@@ -45,6 +45,22 @@ export abstract class BroadcastEvent implements ShouldBroadcast {
   /** @default undefined */
   broadcastQueue(): string | undefined {
     return undefined
+  }
+}
+
+/**
+ * A {@link BroadcastEvent} that is sent at once, never queued (Laravel's `ShouldBroadcastNow`).
+ *
+ * @example
+ * class TypingStarted extends BroadcastNowEvent {
+ *   broadcastOn() { return new PrivateChannel('chat.1') }
+ *   override broadcastAs() { return 'TypingStarted' }
+ * }
+ */
+export abstract class BroadcastNowEvent extends BroadcastEvent implements ShouldBroadcastNow {
+  /** A getter on the prototype, so the marker is never part of the default payload. */
+  get shouldBroadcastNow(): true {
+    return true
   }
 }
 
