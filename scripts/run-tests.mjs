@@ -40,7 +40,7 @@ if (args.length === 0) {
 
 // The whole-suite run also gates src/domain's coverage by its own unit tests (test/domain): the pure core is
 // where every branch is cheap to test, so untested domain code fails the build. The other files run after it.
-const nodeTest = (concurrency) => ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-timeout=120000']
+const nodeTest = (concurrency) => ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-timeout=240000']
 let rest = files
 if (args.length === 0) {
   const domain = files.filter((f) => f.startsWith(join('test', 'domain')))
