@@ -8,6 +8,7 @@ export default defineConfig({
     host: '0.0.0.0', // HOST; `--host` wins over both
     port: 6001, // PORT; `--port` wins over both
     metrics: true, // GET /metrics for Prometheus (keep that path internal)
+    trustProxy: false, // true behind a load balancer: client addresses from X-Forwarded-For
     // TLS: serve wss:// and https:// with these PEM files (HERALD_TLS_CERT, HERALD_TLS_KEY).
     // tls: { cert: '/etc/herald/fullchain.pem', key: '/etc/herald/privkey.pem' },
     // Apps from a PostgreSQL table instead of `apps` below (schema in "Apps from PostgreSQL").

@@ -40,6 +40,7 @@ export const ENV_TABLE = [
   { env: 'HERALD_METRICS', path: ['server', 'metrics'] },
   { env: 'HERALD_TLS_CERT', path: ['server', 'tls', 'cert'] },
   { env: 'HERALD_TLS_KEY', path: ['server', 'tls', 'key'] },
+  { env: 'HERALD_TRUST_PROXY', path: ['server', 'trustProxy'] },
   { env: 'HERALD_APP_PROVIDER', path: ['server', 'appProvider', 'driver'] },
   { env: 'HERALD_APPS_DATABASE_URL', path: ['server', 'appProvider', 'url'] },
   { env: 'HERALD_APPS_TABLE', path: ['server', 'appProvider', 'table'] },

@@ -87,6 +87,10 @@ export const ServerSchema = Type.Object(
     port: Type.Integer({ minimum: 0, maximum: 65535, default: 6001, description: 'Port to listen on (PORT). @default 6001' }),
     metrics: Type.Boolean({ default: false, description: 'Serve Prometheus metrics at GET /metrics (HERALD_METRICS); keep that path internal. @default false' }),
     tls: Type.Optional(TlsSchema),
+    trustProxy: Type.Boolean({
+      default: false,
+      description: "Take the client's address from X-Forwarded-For (behind a load balancer), for maxConnectionsPerIpPerSecond (HERALD_TRUST_PROXY). @default false",
+    }),
     appProvider: AppProviderSchema,
   },
   { additionalProperties: false },

@@ -39,9 +39,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Her
   const env = options.env ?? process.env
   // Loaded once: the plugin (and through it the composition root) uses this very object.
   const config = loadConfig(options.config, env)
-  const { host, port, tls } = config.server
+  const { host, port, tls, trustProxy } = config.server
   const https = httpsOptionsFor(tls)
-  const app = Fastify({ logger: options.logger ?? { level: env.LOG_LEVEL ?? 'info' }, logController: new ServerLogController(), ...(https === undefined ? {} : { https }) })
+  const app = Fastify({ logger: options.logger ?? { level: env.LOG_LEVEL ?? 'info' }, logController: new ServerLogController(), trustProxy, ...(https === undefined ? {} : { https }) })
   await app.register(herald, { config, shutdownTimeoutMs: options.shutdownTimeoutMs ?? 5000 })
   await app.listen({ host, port })
   const address = app.server.address()

@@ -74,3 +74,24 @@ describe('per-app limits set by the operator', () => {
     assert.ok(free.every((c) => c.frames[0]?.event === 'pusher:connection_established'))
   })
 })
+
+test('server.trustProxy: behind a load balancer the per-IP limit counts X-Forwarded-For addresses', async (t) => {
+  const app = { id: 'lb', key: 'lb-key', secret: 'lb-secret', maxConnectionsPerIpPerSecond: 2 }
+  const server = await startServer({ env: { HERALD_TRUST_PROXY: 'true' }, config: { apps: [app], server: { host: '127.0.0.1', port: 0 } }, logger: false })
+  const sockets: RawClient[] = []
+  t.after(async () => {
+    for (const s of sockets) s.close()
+    await server.close()
+  })
+  const from = async (address: string) => {
+    const client = await RawClient.connect(server.port, `/app/${app.key}?protocol=7`, { 'x-forwarded-for': address })
+    sockets.push(client)
+    return client.frames[0]?.event
+  }
+  // Seven clients behind one balancer, each its own address: none is limited.
+  const distinct = await Promise.all(Array.from({ length: 7 }, (_, i) => from(`203.0.113.${i + 1}`)))
+  assert.deepEqual(distinct, Array(7).fill('pusher:connection_established'))
+  // Seven from one address: however a second boundary splits them, some are refused.
+  const same = await Promise.all(Array.from({ length: 7 }, () => from('198.51.100.7')))
+  assert.ok(same.includes('pusher:error'), same.join(','))
+})
