@@ -30,9 +30,10 @@ export class ClientTally {
    * Counts one bench event frame received by a socket. Concurrent publishes may arrive reordered, so duplicates are
    * found with a sliding 32-event window per socket (the anti-replay bitmap of IPsec), not by "seq ≤ last".
    */
-  onEvent(frame: string | Buffer, seen: SeenWindow): void {
+  onEvent(frame: string | Buffer | { seq: number; ts: number }, seen: SeenWindow): void {
     const now = nowMicros()
-    const parsed = typeof frame === 'string' ? readSeqAndTs(frame) : readSeqAndTsFromPusherFrame(frame)
+    // Echo's socket.io protocol hands over the event data already parsed (an object with seq and ts).
+    const parsed = typeof frame === 'string' ? readSeqAndTs(frame) : Buffer.isBuffer(frame) ? readSeqAndTsFromPusherFrame(frame) : frame
     if (parsed === undefined) return
     this.deliveries++
     recordMicros(this.latency, now - parsed.ts)

@@ -1,6 +1,7 @@
 /**
  * A client process holding many socket.io-client connections (websocket transport only), each joining the bench
- * room through the server's acked `subscribe` event. Driven over IPC like pusher-clients.ts.
+ * room through the server's acked `subscribe` event. Driven over IPC like pusher-clients.ts. With `--echo` it speaks
+ * Echo's socket.io protocol (Herald's endpoint): `subscribe` `{channel}` (acked) and events as `(channel, data)`.
  */
 import { io, type Socket } from 'socket.io-client'
 import { BenchEvent } from '../lib/bench-config.js'
@@ -8,14 +9,14 @@ import type { ClientCommand } from './client-messages.js'
 import { ClientTally, newSeenWindow, runLimited, send, serveCommands, type SeenWindow } from './client-tally.js'
 
 const tally = new ClientTally()
+const echoProtocol = process.argv.includes('--echo')
 const sockets: Array<{ socket: Socket; seen: SeenWindow }> = []
 
 async function connectOne(url: string, channel: string): Promise<void> {
   const socket = io(url, { transports: ['websocket'], forceNew: true, reconnection: false, timeout: 20_000 })
   const entry = { socket, seen: newSeenWindow() }
-  socket.on(BenchEvent, (data: string) => {
-    tally.onEvent(data, entry.seen)
-  })
+  if (echoProtocol) socket.on(BenchEvent, (_channel: string, data: { seq: number; ts: number }) => tally.onEvent(data, entry.seen))
+  else socket.on(BenchEvent, (data: string) => tally.onEvent(data, entry.seen))
   socket.on('disconnect', (reason) => {
     if (reason !== 'io client disconnect') tally.closedByServer++
   })
@@ -23,7 +24,8 @@ async function connectOne(url: string, channel: string): Promise<void> {
     socket.once('connect', resolve)
     socket.once('connect_error', reject)
   })
-  await socket.timeout(20_000).emitWithAck('subscribe', channel)
+  const answer: unknown = await socket.timeout(20_000).emitWithAck('subscribe', echoProtocol ? { channel } : channel)
+  if (echoProtocol && (answer as { ok?: boolean } | undefined)?.ok !== true) throw new Error(`subscribe refused: ${JSON.stringify(answer)}`)
   sockets.push(entry)
 }
 

@@ -4,7 +4,7 @@ import { createHistogram, mergeHistograms, type HistogramData } from './histogra
 import { delay, spawnTracked, tsNodeArgs, withTimeout, type TrackedProcess } from './processes.js'
 
 /** Which client implementation speaks to a target. */
-export type ClientKind = 'pusher' | 'socketio'
+export type ClientKind = 'pusher' | 'socketio' | 'socketio-echo'
 
 /** At most this many sockets per client process (keeps each process's loop and fd count modest). */
 export const MaxSocketsPerProcess = 2500
@@ -12,7 +12,11 @@ export const MaxSocketsPerProcess = 2500
 const clientScripts: Record<ClientKind, string> = {
   pusher: fileURLToPath(new URL('../clients/pusher-clients.ts', import.meta.url)),
   socketio: fileURLToPath(new URL('../clients/socketio-clients.ts', import.meta.url)),
+  'socketio-echo': fileURLToPath(new URL('../clients/socketio-clients.ts', import.meta.url)),
 }
+
+/** Arguments of a client script: the socket.io clients speak Echo's protocol to Herald's Socket.IO endpoint. */
+const clientArgs: Record<ClientKind, string[]> = { pusher: [], socketio: [], 'socketio-echo': ['--echo'] }
 
 /** One client process and the events it sent that nobody has consumed yet. */
 class ClientProcess {
@@ -22,7 +26,7 @@ class ClientProcess {
   #fatal: string | undefined
 
   constructor(kind: ClientKind, label: string) {
-    this.proc = spawnTracked(process.execPath, [...tsNodeArgs(['--max-old-space-size=1024']), clientScripts[kind]], { label })
+    this.proc = spawnTracked(process.execPath, [...tsNodeArgs(['--max-old-space-size=1024']), clientScripts[kind], ...clientArgs[kind]], { label })
     this.proc.child.on('message', (event: ClientEvent) => {
       if (event.type === 'progress') this.deliveries = event.deliveries
       else if (event.type === 'fatal') this.#fatal = event.error

@@ -7,10 +7,10 @@ import { spawnTracked, tsNodeArgs, type TrackedProcess } from './processes.js'
 import { startRedis, waitForPort, type PrivateRedis } from './redis.js'
 
 /** The servers a scenario can run against. */
-export const TargetNames = ['herald', 'ws-baseline', 'ws-baseline-prefr', 'socketio', 'socketio-redis', 'ws-baseline-batch'] as const
+export const TargetNames = ['herald', 'herald-socketio', 'ws-baseline', 'ws-baseline-prefr', 'socketio', 'socketio-redis', 'ws-baseline-batch'] as const
 
 /** What runs when --targets is not given (ws-baseline-batch is opt-in). */
-export const DefaultTargets: TargetName[] = ['herald', 'ws-baseline', 'ws-baseline-prefr', 'socketio', 'socketio-redis']
+export const DefaultTargets: TargetName[] = ['herald', 'herald-socketio', 'ws-baseline', 'ws-baseline-prefr', 'socketio', 'socketio-redis']
 export type TargetName = (typeof TargetNames)[number]
 
 /** The reference every ratio column divides by. */
@@ -43,6 +43,8 @@ const heraldSpec: TargetSpec = {
 
 const specs: Record<TargetName, TargetSpec> = {
   herald: heraldSpec,
+  // The same server with its Socket.IO endpoint on, measured with socket.io-client 4 speaking Echo's protocol.
+  'herald-socketio': { ...heraldSpec, client: 'socketio-echo', env: { ...heraldSpec.env, HERALD_SOCKETIO: 'true' } },
   'ws-baseline': { client: 'pusher', script: fileURLToPath(new URL('../servers/ws-baseline.ts', import.meta.url)), args: [], env: {} },
   'ws-baseline-prefr': { client: 'pusher', script: fileURLToPath(new URL('../servers/ws-baseline.ts', import.meta.url)), args: [], env: { BENCH_PREFRAMED: '1' } },
   'ws-baseline-batch': { client: 'pusher', script: fileURLToPath(new URL('../servers/ws-baseline.ts', import.meta.url)), args: [], env: { BENCH_BATCH: '1' } },

@@ -45,6 +45,14 @@ export const ENV_TABLE = [
   { env: 'HERALD_APPS_DATABASE_URL', path: ['server', 'appProvider', 'url'] },
   { env: 'HERALD_APPS_TABLE', path: ['server', 'appProvider', 'table'] },
   { env: 'HERALD_APPS_CACHE_TTL_MS', path: ['server', 'appProvider', 'cacheTtlMs'] },
+  { env: 'HERALD_HEADERS_TIMEOUT_MS', path: ['server', 'headersTimeoutMs'] },
+  { env: 'HERALD_REQUEST_TIMEOUT_MS', path: ['server', 'requestTimeoutMs'] },
+  { env: 'HERALD_KEEP_ALIVE_TIMEOUT_MS', path: ['server', 'keepAliveTimeoutMs'] },
+  { env: 'HERALD_FRAME_TIMEOUT_MS', path: ['server', 'frameTimeoutMs'] },
+  { env: 'HERALD_MAX_PENDING_PER_ADDRESS', path: ['server', 'maxPendingPerAddress'] },
+  { env: 'HERALD_SOCKETIO', path: ['server', 'socketio'] },
+  { env: 'HERALD_SOCKETIO_AUTH_URL', path: ['server', 'socketioAuthUrl'] },
+  { env: 'HERALD_SOCKETIO_AUTH_TIMEOUT_MS', path: ['server', 'socketioAuthTimeoutMs'] },
   // Laravel's queue connection name; the predefined bullmq connection reads REDIS_URL too.
   { env: 'QUEUE_CONNECTION', path: ['queue', 'default'] },
 ] as const

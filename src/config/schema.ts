@@ -7,6 +7,7 @@ import { PusherOptionsSchema } from '../adapters/pusher/pusher-options.js'
 import { RedisOptionsSchema } from '../adapters/redis/redis-options.js'
 import { AppLimitsSchema } from './app-limits-schema.js'
 import { AppProviderSchema } from './app-provider-schema.js'
+import { ServerLimitsProperties } from './server-limits-schema.js'
 import { QueueConfigSchema, type QueueConfigInput } from './queue-schema.js'
 import { TlsSchema } from './tls-schema.js'
 
@@ -92,6 +93,13 @@ export const ServerSchema = Type.Object(
       description: "Take the client's address from X-Forwarded-For (behind a load balancer), for maxConnectionsPerIpPerSecond (HERALD_TRUST_PROXY). @default false",
     }),
     appProvider: AppProviderSchema,
+    ...ServerLimitsProperties,
+    socketio: Type.Boolean({ default: false, description: "Serve Echo's socket.io connector at /socket.io/ beside the Pusher endpoint (HERALD_SOCKETIO). @default false" }),
+    socketioAuthUrl: Type.Union([Type.String({ pattern: '^https?://[^\\s]+$' }), Type.Null()], {
+      default: null,
+      description: "The app's auth endpoint Socket.IO subscriptions are checked with (HERALD_SOCKETIO_AUTH_URL). @default null (the plugin's own /broadcasting/auth)",
+    }),
+    socketioAuthTimeoutMs: Type.Integer({ minimum: 1, default: 5000, description: 'Longest a Socket.IO auth request may take, ms (HERALD_SOCKETIO_AUTH_TIMEOUT_MS). @default 5000' }),
   },
   { additionalProperties: false },
 )

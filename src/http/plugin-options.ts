@@ -30,6 +30,12 @@ export interface HeraldPluginOptions {
   /** Environment the config reads. @default process.env */
   readonly env?: Readonly<Record<string, string | undefined>>
   /**
+   * Serve Laravel Echo's socket.io connector (and socket.io-client 4) at `/socket.io/` on the same port, sharing
+   * the hub with the Pusher endpoint. Private and presence subscriptions are checked by this plugin's own auth
+   * route (your `authenticate` and channel rules). @default config `server.socketio` (`HERALD_SOCKETIO`), false
+   */
+  readonly socketio?: boolean
+  /**
    * Deliver queued broadcasts in this server too (a bullmq queue connection, `QUEUE_CONNECTION=bullmq`):
    * `true` for the default queue connection, or `{ connection, queues }`. @default false (`npx herald work`)
    */
@@ -47,6 +53,7 @@ export interface ResolvedPluginOptions {
   readonly maxBufferedBytes: number
   readonly shutdownTimeoutMs: number
   readonly env: Readonly<Record<string, string | undefined>>
+  readonly socketio: boolean | undefined
   readonly worker: HeraldPluginOptions['worker']
 }
 
@@ -56,11 +63,12 @@ const DataOptionsSchema = Type.Object({
   maxBufferedBytes: Type.Optional(Type.Integer({ minimum: 1024 })),
   shutdownTimeoutMs: Type.Optional(Type.Integer({ minimum: 0 })),
   env: Type.Optional(Type.Object({}, { additionalProperties: true })),
+  socketio: Type.Optional(Type.Boolean()),
   worker: Type.Optional(Type.Union([Type.Boolean(), Type.Object({ connection: Type.Optional(Type.String({ minLength: 1 })), queues: Type.Optional(Type.Array(Type.String({ minLength: 1 }))) }, { additionalProperties: false })])),
 }, { additionalProperties: true })
 
 const dataOptions = Compile(DataOptionsSchema)
-const KNOWN = new Set(['config', 'authenticate', 'authorizer', 'broadcaster', 'authPrefix', 'maxBufferedBytes', 'shutdownTimeoutMs', 'env', 'worker', 'prefix', 'logLevel', 'logSerializers'])
+const KNOWN = new Set(['config', 'authenticate', 'authorizer', 'broadcaster', 'authPrefix', 'maxBufferedBytes', 'shutdownTimeoutMs', 'env', 'socketio', 'worker', 'prefix', 'logLevel', 'logSerializers'])
 
 function handChecks(opts: Record<string, unknown>, issues: ConfigIssue[]): void {
   for (const key of Object.keys(opts)) if (!KNOWN.has(key)) issues.push({ path: key, message: 'unknown plugin option' })
@@ -95,6 +103,7 @@ export function parsePluginOptions(options: unknown): ResolvedPluginOptions {
     maxBufferedBytes: o.maxBufferedBytes ?? 1024 * 1024,
     shutdownTimeoutMs: o.shutdownTimeoutMs ?? 5000,
     env: o.env ?? process.env,
+    socketio: o.socketio,
     worker: o.worker,
   }
 }

@@ -1,5 +1,6 @@
 import websocket from '@fastify/websocket'
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify'
+import type { Registry } from 'prom-client'
 import fp from 'fastify-plugin'
 import { disposeHeraldContainer, startHeraldContainer } from '../composition/container.js'
 import type { CreatedHub } from '../composition/create-realtime-hub.js'
@@ -18,16 +19,18 @@ import { parsePluginOptions, type HeraldPluginOptions } from './plugin-options.j
 import { broadcastingAuthRoutes } from './routes/broadcasting-auth.js'
 import { pusherApiRoutes } from './routes/pusher-api/index.js'
 import { metricsRoute } from './routes/metrics.js'
+import { registerAbuseMetrics } from './metrics/abuse-metrics.js'
+import { capPendingPerAddress } from './pending-cap.js'
 import { upRoute } from './routes/up.js'
+import { socketIoEndpoint } from './socketio/socket-io-wiring.js'
 import { stopListening } from './stop-listening.js'
 import { ConnectionHandler } from './websocket/connection-handler.js'
+import { FrameGuards, wsMessageLimit } from './websocket/frame-guard.js'
 import { refuseUpgrades } from './websocket/refuse-upgrades.js'
 import './fastify-types.js'
 
 const MIN_SWEEP_MS = 250
 const MAX_SWEEP_MS = 10_000
-/** The `ws` hard cap on a frame; per-app `maxMessageSize` is enforced below it with a `pusher:error`. */
-const MIN_WS_MAX_PAYLOAD = 1024 * 1024
 
 /** `X-Socket-ID` when the default connection can use it (Pusher's `1234.5678`; ably's base64url ids), else null. */
 function socketIdOf(request: FastifyRequest, broadcasting: Broadcasting): string | null {
@@ -89,7 +92,10 @@ const heraldPlugin: FastifyPluginAsync<HeraldPluginOptions> = async (fastify, op
     apps,
   }
   const appProvider = c.resolve<AppProvider>(Tokens.AppProvider)
-  const handler = new ConnectionHandler({ apps: appProvider, hub: serverHub.local, publisher: serverHub.hub, logger, maxBufferedBytes: opts.maxBufferedBytes, rates: serverHub.rates })
+  const frameGuards = new FrameGuards({ frameTimeoutMs: config.server.frameTimeoutMs, logger })
+  const handler = new ConnectionHandler({
+    apps: appProvider, hub: serverHub.local, publisher: serverHub.hub, logger, maxBufferedBytes: opts.maxBufferedBytes, frameGuards, rates: serverHub.rates,
+  })
 
   fastify.decorate('herald', herald)
   fastify.decorateRequest('socketId', null)
@@ -108,12 +114,14 @@ const heraldPlugin: FastifyPluginAsync<HeraldPluginOptions> = async (fastify, op
   // then the HTTP connections still busy, then the drivers.
   fastify.addHook('preClose', async () => {
     clearInterval(sweeper)
+    frameGuards.stop()
     refuseUpgrades(fastify.server)
     const listener = stopListening(fastify.server)
-    await handler.shutdown(opts.shutdownTimeoutMs)
+    await Promise.all([handler.shutdown(opts.shutdownTimeoutMs), socketIo?.shutdown(opts.shutdownTimeoutMs)])
     if (!(await listener.within(opts.shutdownTimeoutMs))) logger.warn({ timeoutMs: opts.shutdownTimeoutMs }, 'HTTP connections still busy at shutdown were closed')
   })
   fastify.addHook('onClose', async () => {
+    socketIo?.close()
     const closing = disposeHeraldContainer(c).then(
       () => true,
       (err: unknown) => {
@@ -126,10 +134,16 @@ const heraldPlugin: FastifyPluginAsync<HeraldPluginOptions> = async (fastify, op
     }
   })
 
-  const maxPayload = Math.max(MIN_WS_MAX_PAYLOAD, ...apps.all().map((a) => a.maxMessageSize * 2))
+  // ws's one cap per server is the largest app's; FrameGuards holds each connection to its own app's.
+  const maxPayload = Math.max(...apps.all().map(wsMessageLimit))
+  const pending = capPendingPerAddress(fastify, config.server.maxPendingPerAddress)
   await registerWebSocket(fastify, prefix, handler, maxPayload)
+  const socketIo = await socketIoEndpoint(fastify, {
+    enabled: opts.socketio, config, apps, hub: serverHub, logger, prefix, authPath: `${prefix}${opts.authPrefix}/auth`, authenticates: options.authenticate !== undefined,
+  })
   await fastify.register(upRoute, { prefix, health: () => serverHub.health() })
-  if (config.server.metrics) await fastify.register(metricsRoute, { prefix, stats: () => serverHub.local.metrics(), health: () => serverHub.health() })
+  const extend = (registry: Registry) => registerAbuseMetrics(registry, pending.counts, frameGuards)
+  if (config.server.metrics) await fastify.register(metricsRoute, { prefix, stats: () => serverHub.local.metrics(), health: () => serverHub.health(), extend })
   // A driver with its own client answer (ably: tokens for @ably/laravel-echo) gets those requests (Laravel's behaviour).
   const driverAuth = c.resolve<DriverAuthPort | null>(Tokens.DriverAuth)
   await fastify.register(broadcastingAuthRoutes, {
@@ -140,6 +154,7 @@ const heraldPlugin: FastifyPluginAsync<HeraldPluginOptions> = async (fastify, op
     ...(driverAuth === null ? {} : { driverAuth }),
   })
   await fastify.register(pusherApiRoutes, { prefix, apps: appProvider, hub: serverHub.hub, rates: serverHub.rates })
+  pending.seal()
 }
 
 /**

@@ -4,6 +4,7 @@ import type { HeraldConfigInput } from '../config/schema.js'
 import { herald } from './plugin.js'
 import { ServerLogController } from './server-log-controller.js'
 import { httpsOptionsFor } from './tls-options.js'
+import { serverTimeoutOptions } from './server-timeouts.js'
 
 /** Inputs of {@link startServer}. */
 export interface StartServerOptions {
@@ -41,7 +42,13 @@ export async function startServer(options: StartServerOptions = {}): Promise<Her
   const config = loadConfig(options.config, env)
   const { host, port, tls, trustProxy } = config.server
   const https = httpsOptionsFor(tls)
-  const app = Fastify({ logger: options.logger ?? { level: env.LOG_LEVEL ?? 'info' }, logController: new ServerLogController(), trustProxy, ...(https === undefined ? {} : { https }) })
+  const app = Fastify({
+    logger: options.logger ?? { level: env.LOG_LEVEL ?? 'info' },
+    logController: new ServerLogController(),
+    trustProxy,
+    ...serverTimeoutOptions(config.server),
+    ...(https === undefined ? {} : { https }),
+  })
   await app.register(herald, { config, shutdownTimeoutMs: options.shutdownTimeoutMs ?? 5000 })
   await app.listen({ host, port })
   const address = app.server.address()

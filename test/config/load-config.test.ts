@@ -4,6 +4,7 @@ import { loadConfig, HERALD_WARN_DEFAULT_SECRET } from '../../src/config/load-co
 import { resolveDefaultConnection } from '../../src/config/resolve-default-connection.js'
 import { DEFAULT_APP, HeraldConfigSchema } from '../../src/config/schema.js'
 import { checkSection } from '../../src/config/validate.js'
+import { SERVER_LIMIT_DEFAULTS } from '../../src/config/server-limits-schema.js'
 import { HeraldError, HeraldErrorCode, InvalidConfigError } from '../../src/domain/errors.js'
 import type { HeraldConfigInput } from '../../src/config/schema.js'
 import type { HeraldApp } from '../../src/domain/realtime/herald-app.js'
@@ -45,7 +46,10 @@ describe('loadConfig', () => {
         maxConnectionsPerIpPerSecond: null,
       },
     ])
-    assert.deepEqual(config.server, { host: '0.0.0.0', port: 6001, metrics: false, trustProxy: false, appProvider: { driver: 'config', table: 'apps', cacheTtlMs: 5000 } })
+    assert.deepEqual(config.server, {
+      host: '0.0.0.0', port: 6001, metrics: false, trustProxy: false, appProvider: { driver: 'config', table: 'apps', cacheTtlMs: 5000 },
+      socketio: false, socketioAuthUrl: null, socketioAuthTimeoutMs: 5000, ...SERVER_LIMIT_DEFAULTS,
+    })
     // Compile-time: a loaded app is the domain's HeraldApp, so the server uses config apps as they are.
     const app: HeraldApp | undefined = config.apps[0]
     assert.equal(app?.id, 'app-id')
@@ -108,6 +112,9 @@ describe('loadConfig', () => {
         PORT: '7000',
         HOST: '127.0.0.1',
         HERALD_METRICS: 'true',
+        HERALD_SOCKETIO: 'true',
+        HERALD_SOCKETIO_AUTH_URL: 'http://app.test/broadcasting/auth',
+        HERALD_SOCKETIO_AUTH_TIMEOUT_MS: '2500',
         BROADCAST_APP_MAX_CONNECTIONS: '500',
       },
     )
@@ -125,8 +132,13 @@ describe('loadConfig', () => {
     })
     assert.equal(config.apps[0]?.clientEvents, false)
     assert.equal(config.apps[0]?.maxConnections, 500)
-    assert.deepEqual({ host: config.server.host, port: config.server.port, metrics: config.server.metrics }, { host: '127.0.0.1', port: 7000, metrics: true })
+    assert.deepEqual({ ...config.server, appProvider: undefined, trustProxy: undefined }, {
+      host: '127.0.0.1', port: 7000, metrics: true, socketio: true, socketioAuthUrl: 'http://app.test/broadcasting/auth', socketioAuthTimeoutMs: 2500, ...SERVER_LIMIT_DEFAULTS,
+      appProvider: undefined, trustProxy: undefined,
+    })
     assert.deepEqual(problems({ server: { port: '7000' } }), ["server.port: expected integer (got '7000')"])
+    const badUrl = problems({ server: { socketioAuthUrl: 'app.test/auth' } })
+    assert.ok(badUrl.length > 0 && badUrl.every((p) => p.startsWith('server.socketioAuthUrl: ')), `an auth URL without http(s):// is refused: ${badUrl.join('; ')}`)
   })
 
   test('a bad env value is reported with the variable it came from', () => {
@@ -231,5 +243,20 @@ describe('loadConfig', () => {
     assert.equal(warnings.length, 1)
     assert.equal((warnings[0] as Error & { code?: string }).code, HERALD_WARN_DEFAULT_SECRET)
     assert.match(warnings[0]?.message ?? '', /BROADCAST_APP_SECRET/)
+  })
+})
+
+describe('server limits (issue 11)', () => {
+  test('come from HERALD_* env vars, converted, and bad ones are reported with the variable', () => {
+    const config = loadConfig({}, { HERALD_FRAME_TIMEOUT_MS: '2500', HERALD_MAX_PENDING_PER_ADDRESS: '0', HERALD_REQUEST_TIMEOUT_MS: '60000' })
+    assert.equal(config.server.frameTimeoutMs, 2500)
+    assert.equal(config.server.maxPendingPerAddress, 0)
+    assert.equal(config.server.requestTimeoutMs, 60000)
+    assert.equal(config.server.headersTimeoutMs, SERVER_LIMIT_DEFAULTS.headersTimeoutMs)
+    assert.throws(() => loadConfig({}, { HERALD_HEADERS_TIMEOUT_MS: '50' }), (err: unknown) => {
+      assert.ok(err instanceof InvalidConfigError)
+      assert.match(err.message, /server\.headersTimeoutMs.*HERALD_HEADERS_TIMEOUT_MS/)
+      return true
+    })
   })
 })

@@ -9,6 +9,8 @@ import type { HeraldApp } from '../realtime/herald-app.js'
 export interface AppProvider {
   byKey(key: string): HeraldApp | undefined | Promise<HeraldApp | undefined>
   byId(id: string): HeraldApp | undefined | Promise<HeraldApp | undefined>
+  /** Every app, when the provider can list them (a static list can; a database table is not listed). */
+  all?(): readonly HeraldApp[]
   /** Releases what the provider holds (database connections). */
   close?(): Promise<void>
 }

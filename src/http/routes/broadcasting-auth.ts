@@ -3,9 +3,10 @@ import type { AuthorizationResult } from '../../domain/auth/authorization-result
 import { InvalidConfigError, type ConfigIssue } from '../../domain/errors.js'
 import type { DriverAuthPort } from '../../domain/ports/driver-auth-port.js'
 import type { LoggerPort } from '../../domain/ports/logger-port.js'
+import { closeIfBodyUnread } from '../close-if-body-unread.js'
 import { deniedResponse, httpErrorFor, isServerError } from '../error-mapping.js'
 import { authenticatedUser, channelNameField, socketIdField, type Authenticate } from './auth-request.js'
-import { useFormBodies } from './form-body-parser.js'
+import { useFormBodies, useSmallBodies } from './form-body-parser.js'
 import { registerUserAuthRoute, type UserAuthenticator } from './user-auth.js'
 
 export type { Authenticate } from './auth-request.js'
@@ -55,6 +56,7 @@ export const broadcastingAuthRoutes: FastifyPluginAsync<BroadcastingAuthOptions>
   assertValidOptions(options)
   const logger: LoggerPort = options.logger ?? fastify.log
   useFormBodies(fastify)
+  useSmallBodies(fastify)
   fastify.setErrorHandler(createErrorAnswer(logger))
 
   fastify.post('/auth', async (request, reply) => {
@@ -96,6 +98,7 @@ async function guestOrUser(authenticate: Authenticate, request: FastifyRequest):
 function createErrorAnswer(logger: LoggerPort) {
   return async function answerError(err: FastifyError, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
     const response = httpErrorFor(err)
+    closeIfBodyUnread(request, reply)
     // A throwing `authenticate` hook or authorizer is a 500 that keeps the error in the log, never a crash.
     if (isServerError(response)) logger.error({ err, url: request.url }, 'broadcasting auth request failed')
     else logger.debug({ code: response.body.code, error: response.body.error }, 'broadcasting auth request refused')

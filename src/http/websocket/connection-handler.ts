@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto'
+import type { Duplex } from 'node:stream'
 import type { WebSocket } from 'ws'
 import type { LoggerPort } from '../../domain/ports/logger-port.js'
 import type { AppProvider } from '../../domain/ports/app-provider-port.js'
@@ -8,6 +9,7 @@ import type { RealtimeHubPort } from '../../domain/realtime/realtime-hub-port.js
 import type { ServerRateLimits } from '../../domain/realtime/server-rate-limits.js'
 import { PusherCloseCode } from './close-codes.js'
 import type { ConnectionState } from './connection-state.js'
+import type { FrameGuards } from './frame-guard.js'
 import { handleClientEvent } from './client-event-handler.js'
 import { errorFrame, parseClientFrame, protocolFrame, tryParseSubscribeData, tryParseUnsubscribeData, type ClientFrame } from './frames.js'
 import { handleSignin } from './signin-handler.js'
@@ -35,6 +37,8 @@ export interface ConnectionHandlerOptions {
   readonly maxBufferedBytes: number
   /** Counts connection attempts against each app's `maxConnectionsPerIpPerSecond`. @default no limits */
   readonly rates?: ServerRateLimits
+  /** Bounds each connection's unfinished frames (size per app, time to complete). @default none */
+  readonly frameGuards?: FrameGuards
 }
 
 type Handler = (state: ConnectionState, frame: ClientFrame) => void
@@ -66,6 +70,7 @@ export class ConnectionHandler {
   readonly #logger: LoggerPort
   readonly #maxBufferedBytes: number
   readonly #rates: ServerRateLimits | undefined
+  readonly #frameGuards: FrameGuards | undefined
   readonly #connections = new Map<string, ConnectionState>()
   readonly #handlers: ReadonlyMap<string, Handler>
   /** Refused sockets still in their closing handshake; a shutdown drops those that never answer. */
@@ -82,6 +87,7 @@ export class ConnectionHandler {
     this.#logger = options.logger
     this.#maxBufferedBytes = options.maxBufferedBytes
     this.#rates = options.rates
+    this.#frameGuards = options.frameGuards
     // A Map, not an object literal: event names come from clients, and `constructor` or `__proto__`
     // must be unknown events, not inherited properties.
     this.#handlers = new Map<string, Handler>([
@@ -119,7 +125,7 @@ export class ConnectionHandler {
    * Takes over an upgraded socket: refuses it with a Pusher code or sends `connection_established`.
    * @param transport the TCP socket under `socket`, when known; it lets fan-out batch a turn's frames.
    */
-  accept(socket: WebSocket, request: ConnectionRequest, transport?: CorkableTransport): void {
+  accept(socket: WebSocket, request: ConnectionRequest, transport?: CorkableTransport & Duplex): void {
     const found = this.#apps.byKey(request.appKey)
     if (!(found instanceof Promise)) return this.#admit(socket, request, transport, found)
     // A database lookup: pusher-js sends nothing before connection_established, so no listener is missed
@@ -140,7 +146,7 @@ export class ConnectionHandler {
     )
   }
 
-  #admit(socket: WebSocket, request: ConnectionRequest, transport: CorkableTransport | undefined, app: HeraldApp | undefined): void {
+  #admit(socket: WebSocket, request: ConnectionRequest, transport: (CorkableTransport & Duplex) | undefined, app: HeraldApp | undefined): void {
     const refusal = this.#refusal(app, request)
     if (refusal !== undefined || app === undefined) {
       const [code, message] = refusal ?? [PusherCloseCode.ApplicationDoesNotExist, 'App key does not exist']
@@ -165,6 +171,7 @@ export class ConnectionHandler {
     socket.on('pong', this.#listeners.pong)
     socket.on('close', this.#listeners.close)
     socket.on('error', this.#listeners.error)
+    if (transport !== undefined) this.#frameGuards?.watch(socket, transport, app)
     const established = { socket_id: subscriber.socketId, activity_timeout: app.activityTimeout }
     subscriber.send(protocolFrame('pusher:connection_established', established))
   }

@@ -3,6 +3,7 @@ import { channelKindOf, isValidChannelName } from '../../domain/channels/channel
 import { isCacheChannel } from '../../domain/realtime/channel-event-cache.js'
 import { serialiseEventFrame } from '../../domain/realtime/event-frame.js'
 import type { LocalRealtimeHub } from '../../domain/realtime/local-realtime-hub.js'
+import type { HeraldApp } from '../../domain/realtime/herald-app.js'
 import type { PresenceMember } from '../../domain/realtime/presence-member.js'
 import type { ConnectionState } from './connection-state.js'
 import { protocolFrame, type SubscribeData } from './frames.js'
@@ -50,9 +51,8 @@ function limitReached(error: string, status: number): Authorised {
   return { ok: false, refusal: { type: 'LimitReached', error, status } }
 }
 
-/** Pusher's presence limits (§1.6): user id length, `user_info` size, members per channel. */
-function checkPresenceLimits(hub: LocalRealtimeHub, state: ConnectionState, channel: string, member: PresenceMember): Authorised {
-  const app = state.app
+/** Pusher's presence limits (§1.6): user id length, `user_info` size, members per channel (Socket.IO's endpoint too). */
+export function checkPresenceLimits(hub: LocalRealtimeHub, app: HeraldApp, channel: string, member: PresenceMember): Authorised {
   if (member.userId.length > MAX_PRESENCE_USER_ID_LENGTH) {
     return limitReached(`Presence user_id is ${member.userId.length} characters; at most ${MAX_PRESENCE_USER_ID_LENGTH} are allowed`, PresenceLimitStatus.MemberTooLarge)
   }
@@ -107,7 +107,7 @@ export function handleSubscribe(hub: LocalRealtimeHub, state: ConnectionState, d
   }
   const existing = state.channels.get(channel)
   const authorised: Authorised = existing === undefined ? authorise(state, data) : { ok: true }
-  const result = authorised.ok && authorised.member !== undefined ? checkPresenceLimits(hub, state, channel, authorised.member) : authorised
+  const result = authorised.ok && authorised.member !== undefined ? checkPresenceLimits(hub, state.app, channel, authorised.member) : authorised
   if (!result.ok) {
     send(protocolFrame('pusher:subscription_error', result.refusal, channel))
     return

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { apiStringToSign, signApiRequest, tryParseApiQuery, verifyApiRequest } from '../../../src/domain/auth/api-request-signature.js'
+import { apiStringToSign, signApiRequest, tryParseApiQuery, verifyApiRequest, verifyApiRequestBody, verifyApiRequestQuery } from '../../../src/domain/auth/api-request-signature.js'
 
 // The worked example of Pusher's REST API docs (recomputed in the protocol reference, §3.1).
 const credentials = { key: '278d425bdf160c739803', secret: '7ad3773142a6692b25b8' }
@@ -20,6 +20,11 @@ const request = (overrides: { query?: Map<string, string>; rawBody?: string; now
   rawBody: overrides.rawBody ?? body,
   nowSeconds: overrides.nowSeconds ?? 1353088179 + 30,
 })
+
+function withoutMd5Signed(): Map<string, string> {
+  const q = new Map([...query].filter(([k]) => k !== 'body_md5'))
+  return new Map([...q, ['auth_signature', signApiRequest(credentials.secret, 'POST', '/apps/3/events', q)]])
+}
 
 describe('api request signature', () => {
   test('builds the documented string to sign and signature', () => {
@@ -47,7 +52,8 @@ describe('api request signature', () => {
     ['stale timestamp (past)', { nowSeconds: 1353088179 + 601 }, 'stale_timestamp'],
     ['stale timestamp (future)', { nowSeconds: 1353088179 - 601 }, 'stale_timestamp'],
     ['body changed', { rawBody: body.replace('foo', 'bar') }, 'body_md5_mismatch'],
-    ['body without body_md5', { query: new Map([...query, ['auth_signature', signature] as const].filter(([k]) => k !== 'body_md5')) }, 'missing_param'],
+    ['body without body_md5 (signed without it)', { query: withoutMd5Signed() }, 'missing_param'],
+    ['body_md5 dropped after signing', { query: new Map([...query, ['auth_signature', signature] as const].filter(([k]) => k !== 'body_md5')) }, 'bad_signature'],
     ['wrong signature', { query: new Map([...query, ['auth_signature', signature.replace('d', 'e')]]) }, 'bad_signature'],
     ['wrong path', { paths: ['/apps/4/events'] }, 'bad_signature'],
     ['no signature', { query }, 'missing_param'],
@@ -62,6 +68,17 @@ describe('api request signature', () => {
       assert.equal(!result.ok && result.problem, problem)
     })
   }
+
+  test('the query half verifies before any body exists; the body half checks body_md5 afterwards', () => {
+    const { rawBody: _unused, ...head } = request()
+    assert.deepEqual(verifyApiRequestQuery(credentials, head), { ok: true })
+    assert.deepEqual(verifyApiRequestBody(head.query, body), { ok: true })
+    assert.equal(verifyApiRequestBody(head.query, body.replace('foo', 'bar')).ok, false)
+    assert.deepEqual(verifyApiRequestBody(new Map(), ''), { ok: true }, 'no body and no body_md5 is fine')
+    const forged = { ...head, query: new Map([...query, ['auth_signature', '0'.repeat(64)]]) }
+    const result = verifyApiRequestQuery(credentials, forged)
+    assert.equal(!result.ok && result.problem, 'bad_signature')
+  })
 
   test('honours a custom timestamp window', () => {
     const r = { ...request({ nowSeconds: 1353088179 + 20 }), timestampWindowSeconds: 10 }

@@ -4,14 +4,16 @@ import { InvalidConfigError, type ConfigIssue } from '../../../domain/errors.js'
 import type { AppProvider } from '../../../domain/ports/app-provider-port.js'
 import type { RealtimeHubPort } from '../../../domain/realtime/realtime-hub-port.js'
 import type { ServerRateLimits } from '../../../domain/realtime/server-rate-limits.js'
+import { closeIfBodyUnread } from '../../close-if-body-unread.js'
 import { httpErrorFor, isServerError } from '../../error-mapping.js'
 import { registerBatchEventsRoute } from './batch-events-route.js'
+import { useBodyLimits } from './body-limits.js'
 import { registerChannelRoute } from './channel-route.js'
 import { registerChannelUsersRoute } from './channel-users-route.js'
 import { registerChannelsRoute } from './channels-route.js'
 import { registerEventsRoute } from './events-route.js'
 import { useRawBodies } from './raw-body-parser.js'
-import { createSignatureCheck } from './signature-check.js'
+import { createSignatureCheck, isSignedRequest } from './signature-check.js'
 import { registerTerminateConnectionsRoute } from './terminate-connections-route.js'
 
 export { MAX_BATCH_EVENTS } from './batch-events-route.js'
@@ -44,16 +46,16 @@ export interface PusherApiOptions {
 export const pusherApiRoutes: FastifyPluginAsync<PusherApiOptions> = async (fastify, options) => {
   assertValidOptions(options)
   useRawBodies(fastify)
+  useBodyLimits(fastify, options.apps)
   fastify.setErrorHandler(answerError)
-  fastify.addHook(
-    'preValidation',
-    createSignatureCheck({
-      apps: options.apps,
-      timestampWindowSeconds: options.timestampWindowSeconds ?? DEFAULT_API_TIMESTAMP_WINDOW_SECONDS,
-      prefix: fastify.prefix,
-      ...(options.rates === undefined ? {} : { rates: options.rates }),
-    }),
-  )
+  const signatureCheck = createSignatureCheck({
+    apps: options.apps,
+    timestampWindowSeconds: options.timestampWindowSeconds ?? DEFAULT_API_TIMESTAMP_WINDOW_SECONDS,
+    prefix: fastify.prefix,
+    ...(options.rates === undefined ? {} : { rates: options.rates }),
+  })
+  fastify.addHook('onRequest', signatureCheck.beforeBody)
+  fastify.addHook('preValidation', signatureCheck.afterBody)
   registerRoutes(fastify, options.hub)
 }
 
@@ -68,6 +70,7 @@ function registerRoutes(fastify: FastifyInstance, hub: RealtimeHubPort): void {
 
 async function answerError(err: FastifyError, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   const response = httpErrorFor(err)
+  if (!isSignedRequest(request)) closeIfBodyUnread(request, reply)
   // A 4xx is the client's mistake and is logged quietly; a 5xx is ours (a hub failure) and keeps the error.
   if (isServerError(response)) request.log.error({ err, url: request.url }, 'Pusher API request failed')
   else request.log.debug({ code: response.body.code, error: response.body.error }, 'Pusher API request refused')

@@ -1,56 +1,83 @@
-import type { FastifyRequest, preValidationAsyncHookHandler } from 'fastify'
-import { tryParseApiQuery, verifyApiRequest } from '../../../domain/auth/api-request-signature.js'
+import type { FastifyRequest, onRequestAsyncHookHandler, preValidationAsyncHookHandler } from 'fastify'
+import { tryParseApiQuery, verifyApiRequestBody, verifyApiRequestQuery, type ApiQuery } from '../../../domain/auth/api-request-signature.js'
 import { InvalidApiSignatureError, InvalidRequestError, RateLimitedError, UnknownAppError } from '../../../domain/errors.js'
 import type { AppProvider } from '../../../domain/ports/app-provider-port.js'
+import type { HeraldApp } from '../../../domain/realtime/herald-app.js'
 import type { ServerRateLimits } from '../../../domain/realtime/server-rate-limits.js'
 import { setApiRequestContext } from './api-request-context.js'
+import { assertBodyFits } from './body-limits.js'
 import { rawBodyOf } from './raw-body-parser.js'
 
 /** Options of {@link createSignatureCheck}. */
 export interface SignatureCheckOptions {
+  /** Where apps are found by id: the config's (at once) or a database's (a promise). */
   readonly apps: AppProvider
   /** Seconds `auth_timestamp` may be off. @default 600 */
   readonly timestampWindowSeconds?: number | undefined
   /** The prefix the API is mounted under; clients sign the path without it (as Reverb strips its own). */
   readonly prefix: string
-  /** Counts verified requests against the app's `maxApiRequestsPerSecond`. @default no limits */
+  /** Counts signed requests against the app's `maxApiRequestsPerSecond` (429 past it). @default no limits */
   readonly rates?: ServerRateLimits
   /** Server clock in unix seconds; injectable for tests. @default Date.now() / 1000 */
   readonly nowSeconds?: () => number
 }
 
+/** The two halves of the check: one before the body is read, one after. */
+export interface SignatureCheckHooks {
+  /** `onRequest`: app (404), key, timestamp and signature (401), then the body size (413), before any body byte is read. */
+  readonly beforeBody: onRequestAsyncHookHandler
+  /** `preValidation`: `body_md5` against the body as received (401), then records the verified context. */
+  readonly afterBody: preValidationAsyncHookHandler
+}
+
+// What the first half established, for the second; keyed by request so nothing is patched onto Fastify's objects.
+const verified = new WeakMap<FastifyRequest, { app: HeraldApp; query: ApiQuery }>()
+
+/** True once the request's key, timestamp and signature were verified (its body may still be unread). */
+export function isSignedRequest(request: FastifyRequest): boolean {
+  return verified.has(request)
+}
+
 /**
- * A `preValidation` hook that finds the app (404), then verifies key, timestamp, body_md5 and signature (401)
- * before any endpoint code runs, and records the verified context for the handler.
+ * Verifies a Pusher API request in two steps. The signature covers every query parameter, `body_md5` included,
+ * so an unsigned or forged request is refused before its body costs anything; only the MD5 needs the body.
  */
-export function createSignatureCheck(options: SignatureCheckOptions): preValidationAsyncHookHandler {
+export function createSignatureCheck(options: SignatureCheckOptions): SignatureCheckHooks {
   const now = options.nowSeconds ?? (() => Date.now() / 1000)
-  return async function signatureCheck(request: FastifyRequest) {
-    const appId = (request.params as { appId?: string }).appId ?? ''
-    const app = await options.apps.byId(appId)
-    if (app === undefined) throw new UnknownAppError(appId)
+  return {
+    async beforeBody(request) {
+      const appId = (request.params as { appId?: string }).appId ?? ''
+      const app = await options.apps.byId(appId)
+      if (app === undefined) throw new UnknownAppError(appId)
 
-    const queryStart = request.url.indexOf('?')
-    const path = queryStart === -1 ? request.url : request.url.slice(0, queryStart)
-    const query = tryParseApiQuery(queryStart === -1 ? '' : request.url.slice(queryStart + 1))
-    if (query === undefined) throw new InvalidRequestError('query string', 'contains a malformed percent-escape')
+      const queryStart = request.url.indexOf('?')
+      const path = queryStart === -1 ? request.url : request.url.slice(0, queryStart)
+      const query = tryParseApiQuery(queryStart === -1 ? '' : request.url.slice(queryStart + 1))
+      if (query === undefined) throw new InvalidRequestError('query string', 'contains a malformed percent-escape')
 
-    const raw = rawBodyOf(request)
-    const check = verifyApiRequest(app, {
-      method: request.method,
-      paths: signedPathCandidates(path, options.prefix),
-      query,
-      rawBody: raw,
-      nowSeconds: now(),
-      timestampWindowSeconds: options.timestampWindowSeconds,
-    })
-    if (!check.ok) throw new InvalidApiSignatureError(check.problem, check.message)
-    // Counted once signed: a stranger who knows only the app id cannot use up the app's requests.
-    if (options.rates !== undefined && !options.rates.allowApiRequest(app)) {
-      throw new RateLimitedError(`App ${JSON.stringify(app.id)} is over its limit of ${app.maxApiRequestsPerSecond} API requests per second`, options.rates.retryAfterSeconds())
-    }
-
-    setApiRequestContext(request, { app, query, body: raw.toString('utf8') })
+      const check = verifyApiRequestQuery(app, {
+        method: request.method,
+        paths: signedPathCandidates(path, options.prefix),
+        query,
+        nowSeconds: now(),
+        timestampWindowSeconds: options.timestampWindowSeconds,
+      })
+      if (!check.ok) throw new InvalidApiSignatureError(check.problem, check.message)
+      // Counted once signed: a stranger who knows only the app id cannot use up the app's requests.
+      if (options.rates !== undefined && !options.rates.allowApiRequest(app)) {
+        throw new RateLimitedError(`App ${JSON.stringify(app.id)} is over its limit of ${app.maxApiRequestsPerSecond} API requests per second`, options.rates.retryAfterSeconds())
+      }
+      verified.set(request, { app, query })
+      assertBodyFits(request, app, options.prefix)
+    },
+    async afterBody(request) {
+      const head = verified.get(request)
+      if (head === undefined) throw new Error(`Pusher API route ${request.url} ran without the signature check`)
+      const raw = rawBodyOf(request)
+      const check = verifyApiRequestBody(head.query, raw)
+      if (!check.ok) throw new InvalidApiSignatureError(check.problem, check.message)
+      setApiRequestContext(request, { app: head.app, query: head.query, body: raw.toString('utf8') })
+    },
   }
 }
 
