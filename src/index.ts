@@ -65,3 +65,5 @@ export {
 export { loadConfig, HERALD_WARN_DEFAULT_SECRET } from './config/load-config.js'
 export { resolveDefaultConnection } from './config/resolve-default-connection.js'
 export { ENV_TABLE, type Env } from './config/env.js'
+export { defineConfig } from './config/define-config.js'
+export { loadConfigFile, readConfigFile, findConfigFile, CONFIG_FILE_NAMES, type LoadConfigFileOptions, type LoadedConfigFile } from './config/config-file.js'

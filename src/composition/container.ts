@@ -10,6 +10,8 @@ import type { DriverAuthPort } from '../domain/ports/driver-auth-port.js'
 import type { LoggerPort } from '../domain/ports/logger-port.js'
 import type { RealtimeHubPort } from '../domain/realtime/realtime-hub-port.js'
 import { StaticAppLookup } from '../domain/realtime/static-app-lookup.js'
+import type { AppProvider } from '../domain/ports/app-provider-port.js'
+import { createAppProvider } from './create-app-provider.js'
 import type { QueueConnections } from '../domain/broadcasting/broadcasting.js'
 import { createBroadcasting } from './create-broadcasting.js'
 import { createServerLifecycle, type ServerLifecycle, type ServerLifecycleOptions } from './create-lifecycle.js'
@@ -40,6 +42,7 @@ interface Lifecycle {
   serverHub: CreatedHub | undefined
   serverLifecycle?: ServerLifecycle | undefined
   worker: BroadcastWorker | undefined
+  appProvider?: AppProvider
 }
 
 /**
@@ -143,6 +146,8 @@ export async function startHeraldContainer(config: Readonly<HeraldConfig>, deps:
   const lifecycle = c.resolve<Lifecycle>(Tokens.Lifecycle)
   lifecycle.serverHub = serverHub
   lifecycle.serverLifecycle = serverLifecycle
+  lifecycle.appProvider = await createAppProvider(config, apps, deps.logger)
+  c.register(Tokens.AppProvider, { useValue: lifecycle.appProvider })
   if (deps.worker !== undefined && deps.worker !== false) {
     const chosen = deps.worker === true ? {} : deps.worker
     lifecycle.worker = await startBroadcastWorker({
@@ -162,7 +167,7 @@ export async function startHeraldContainer(config: Readonly<HeraldConfig>, deps:
  * together after.
  */
 export async function disposeHeraldContainer(c: DependencyContainer): Promise<void> {
-  const { broadcasting, serverHub, worker, serverLifecycle } = c.resolve<Lifecycle>(Tokens.Lifecycle)
+  const { broadcasting, serverHub, worker, appProvider, serverLifecycle } = c.resolve<Lifecycle>(Tokens.Lifecycle)
   // The worker first: it finishes its running jobs through drivers that are still open.
   const stopped = await Promise.allSettled([worker?.close()])
   // The lifecycle closes after the hub: leaving the cluster may still report departures.
@@ -173,7 +178,7 @@ export async function disposeHeraldContainer(c: DependencyContainer): Promise<vo
       await serverLifecycle?.close()
     }
   }
-  const results = [...stopped, ...(await Promise.allSettled([broadcasting?.close(), closeServer()]))]
+  const results = [...stopped, ...(await Promise.allSettled([broadcasting?.close(), closeServer(), appProvider?.close?.()]))]
   await c.dispose()
   const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []))
   if (failures.length === 1) throw failures[0]

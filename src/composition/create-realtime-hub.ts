@@ -5,6 +5,7 @@ import { LocalCountWindows } from '../domain/lifecycle/subscription-count-thrott
 import { LocalRealtimeHub } from '../domain/realtime/local-realtime-hub.js'
 import { PusherCloseCode } from '../domain/realtime/pusher-close-codes.js'
 import type { RealtimeHubPort } from '../domain/realtime/realtime-hub-port.js'
+import { ServerRateLimits } from '../domain/realtime/server-rate-limits.js'
 import { clusterRedisOptions } from './cluster-redis-options.js'
 
 /** Inputs of {@link createRealtimeHub}. */
@@ -25,6 +26,8 @@ export interface CreatedHub {
   readonly local: LocalRealtimeHub
   /** Publishing and queries: the local hub itself, or (redis driver) a cluster hub wrapping it. */
   readonly hub: RealtimeHubPort
+  /** The operator's per-app rate limits (API requests, connections per IP), cluster-wide in a cluster. */
+  readonly rates: ServerRateLimits
   /** Releases what the hub holds (cluster connections). */
   close(): Promise<void>
   /** What `GET /up` reports besides `status`: the cluster's Redis state; undefined for a single process. */
@@ -47,24 +50,29 @@ export async function createRealtimeHub(options: CreateHubOptions): Promise<Crea
   if (redis === undefined) {
     const local = new LocalRealtimeHub({ ...hubOptions, observer: options.lifecycle?.observer })
     const windows = new LocalCountWindows()
-    return { local, hub: local, close: async () => {}, health: () => undefined, claimCountWindow: async (a, c, ms) => windows.claim(a, c, ms) }
+    const claimCountWindow = async (appId: string, channel: string, ms: number): Promise<true | number> => windows.claim(appId, channel, ms)
+    return { local, hub: local, rates: new ServerRateLimits(), close: async () => {}, health: () => undefined, claimCountWindow }
   }
   // Imported on demand so a single-process server never loads ioredis.
   const { RedisClusterHub } = await import('../adapters/redis/redis-cluster-hub.js')
   // The cluster hub owns this server's local hub (one-way: the local hub sees only a narrow port).
+  // Rate limits: each server shares its last second's counts every heartbeat and adds the others' to its own.
+  const rates = new ServerRateLimits({ elsewhere: (key) => cluster.ratesElsewhere(key) })
   const cluster = new RedisClusterHub({
     redis,
     defaultAppId: options.defaultAppId,
     logger: options.logger,
     local: { ...hubOptions, observer: options.lifecycle?.observer },
+    rateCounts: () => rates.lastWindow(),
     lifecycle: options.lifecycle?.settled,
   })
   await cluster.start()
   return {
     local: cluster.local,
     hub: cluster,
+    rates,
     close: () => cluster.close(),
     health: () => cluster.health(),
-    claimCountWindow: (a, c, ms) => cluster.claimCountWindow(a, c, ms),
+    claimCountWindow: (appId, channel, ms) => cluster.claimCountWindow(appId, channel, ms),
   }
 }

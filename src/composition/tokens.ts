@@ -9,6 +9,8 @@ export const Tokens = {
   Logger: Symbol('Logger'),
   /** The apps served (`StaticAppLookup`: by id, by key, the default app first). */
   Apps: Symbol('Apps'),
+  /** Where the server finds apps by key and id (`AppProvider`: the config's, or PostgreSQL's), only inside a Herald server. */
+  AppProvider: Symbol('AppProvider'),
   /** The server's `RealtimeHubPort` (what publishers use), registered only inside a Herald server. */
   RealtimeHub: Symbol('RealtimeHub'),
   /** The server's `CreatedHub` (local connections, publisher hub, health, close), only inside a Herald server. */

@@ -145,7 +145,7 @@ function loadSection(schema: TSchema, given: unknown, fromEnv: Plain, path: stri
     issues.push({ path, message: `expected an object (got ${show(given)})` })
     return undefined
   }
-  const merged = { ...(convertEnvStrings(schema, fromEnv) as Plain), ...given }
+  const merged = mergeByKey(convertEnvStrings(schema, fromEnv) as Plain, given ?? {})
   const value = withDefaults(schema, merged) as Plain
   for (const issue of checkSection(schema, value, path)) {
     const key = issue.path.slice(path.length + 1)
@@ -162,13 +162,27 @@ function hint(issue: ConfigIssue, sourced: Sourced): string {
   return variable !== undefined && issue.message === 'is required' ? `(set ${variable.env})` : ''
 }
 
-/** The env values under `prefix` (e.g. `connections.pusher`) as a flat object of strings. */
+/** The env values under `prefix` (e.g. `server`) as an object of strings, nested along their paths (`tls.cert`). */
 function envSection(sourced: Sourced, prefix: string): Plain {
   const section: Plain = {}
   for (const [path, { value }] of sourced) {
-    if (path.startsWith(`${prefix}.`)) section[path.slice(prefix.length + 1)] = value
+    if (!path.startsWith(`${prefix}.`)) continue
+    const keys = path.slice(prefix.length + 1).split('.')
+    let target = section
+    for (const key of keys.slice(0, -1)) target = (target[key] ??= {}) as Plain
+    target[keys[keys.length - 1] as string] = value
   }
   return section
+}
+
+/** `over` wins key by key, nested objects included (a file's `server.tls.cert` keeps `HERALD_TLS_KEY`). */
+function mergeByKey(under: Plain, over: Plain): Plain {
+  const merged: Plain = { ...under }
+  for (const [key, value] of Object.entries(over)) {
+    const below = merged[key]
+    merged[key] = isPlainObject(below) && isPlainObject(value) ? mergeByKey(below, value) : value
+  }
+  return merged
 }
 
 const warned = new Set<string>()

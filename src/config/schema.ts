@@ -6,8 +6,11 @@ import { NullOptionsSchema } from '../adapters/null/null-options.js'
 import { PusherOptionsSchema } from '../adapters/pusher/pusher-options.js'
 import { RedisOptionsSchema } from '../adapters/redis/redis-options.js'
 import { WebhookTargetSchema } from '../adapters/webhooks/webhook-options.js'
+import { AppLimitsSchema } from './app-limits-schema.js'
+import { AppProviderSchema } from './app-provider-schema.js'
 import { ServerLimitsProperties } from './server-limits-schema.js'
 import { QueueConfigSchema, type QueueConfigInput } from './queue-schema.js'
+import { TlsSchema } from './tls-schema.js'
 
 /** Every driver name, in the order error messages list them. */
 export const DRIVER_NAMES = ['redis', 'pusher', 'ably', 'log', 'null', 'local'] as const
@@ -76,6 +79,7 @@ export const AppSchema = Type.Object(
       default: false,
       description: 'Send pusher:subscription_count to subscribers of non-presence channels (BROADCAST_APP_SUBSCRIPTION_COUNT). @default false',
     }),
+    ...AppLimitsSchema.properties,
   },
   { additionalProperties: false },
 )
@@ -89,6 +93,12 @@ export const ServerSchema = Type.Object(
     host: Type.String({ minLength: 1, default: '0.0.0.0', description: "Interface to listen on (HOST). @default '0.0.0.0'" }),
     port: Type.Integer({ minimum: 0, maximum: 65535, default: 6001, description: 'Port to listen on (PORT). @default 6001' }),
     metrics: Type.Boolean({ default: false, description: 'Serve Prometheus metrics at GET /metrics (HERALD_METRICS); keep that path internal. @default false' }),
+    tls: Type.Optional(TlsSchema),
+    trustProxy: Type.Boolean({
+      default: false,
+      description: "Take the client's address from X-Forwarded-For (behind a load balancer), for maxConnectionsPerIpPerSecond (HERALD_TRUST_PROXY). @default false",
+    }),
+    appProvider: AppProviderSchema,
     ...ServerLimitsProperties,
     socketio: Type.Boolean({ default: false, description: "Serve Echo's socket.io connector at /socket.io/ beside the Pusher endpoint (HERALD_SOCKETIO). @default false" }),
     socketioAuthUrl: Type.Union([Type.String({ pattern: '^https?://[^\\s]+$' }), Type.Null()], {
@@ -139,6 +149,13 @@ export interface HeraldConfigInput {
   readonly default?: string
   readonly connections?: Readonly<Record<string, ConnectionInput>>
   readonly apps?: readonly AppInput[]
-  readonly server?: Partial<Static<typeof ServerSchema>>
+  readonly server?: ServerInput
   readonly queue?: QueueConfigInput
+}
+
+/** `server` as a user writes it: any of its keys (defaults fill the rest). */
+export type ServerInput = Partial<Omit<Static<typeof ServerSchema>, 'appProvider' | 'tls'>> & {
+  readonly appProvider?: Partial<Static<typeof AppProviderSchema>>
+  /** Either key may come from the environment instead (HERALD_TLS_CERT, HERALD_TLS_KEY). */
+  readonly tls?: Partial<Static<typeof TlsSchema>>
 }

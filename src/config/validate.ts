@@ -10,30 +10,38 @@ import type { ConfigIssue } from '../domain/errors.js'
  * array such as `BROADCAST_APP_WEBHOOKS`). Never used on the user's object.
  */
 export function convertEnvStrings(schema: TSchema, value: unknown): unknown {
-  const copy = structuredClone(value)
-  const unparsable = parseJsonValues(schema, copy)
-  // Kept out of Convert (which would wrap a string in an array), so the check reports the string itself.
-  const converted = Value.Convert(schema, copy)
+  const unparsable = new Map<string, string>()
+  const converted = Value.Convert(schema, splitLists(schema, structuredClone(value), unparsable))
+  // A JSON list that does not parse is kept out of Convert (which would wrap the string in an array), so the
+  // check reports the string itself, naming the variable.
   return unparsable.size === 0 ? converted : { ...(converted as Record<string, unknown>), ...Object.fromEntries(unparsable) }
 }
 
-/** Parses env strings of array- or object-typed keys as JSON in place; returns those that are not JSON (removed). */
-function parseJsonValues(schema: TSchema, value: unknown): Map<string, string> {
-  const unparsable = new Map<string, string>()
-  const properties = (schema as { properties?: Record<string, { type?: unknown }> }).properties
-  if (properties === undefined || typeof value !== 'object' || value === null) return unparsable
-  const record = value as Record<string, unknown>
-  for (const [key, raw] of Object.entries(record)) {
-    const type = properties[key]?.type
-    if (typeof raw !== 'string' || (type !== 'array' && type !== 'object')) continue
-    try {
-      record[key] = JSON.parse(raw) as unknown
-    } catch {
-      unparsable.set(key, raw)
-      delete record[key]
-    }
+// An array-typed key set from the environment is a comma-separated list (`a.example,b.example`), or a JSON list
+// when it starts with `[` (`BROADCAST_APP_WEBHOOKS`: a list of objects). Top-level JSON that does not parse goes to `unparsable`.
+function splitLists(schema: TSchema, value: unknown, unparsable?: Map<string, string>): unknown {
+  const properties = (schema as { properties?: Record<string, TSchema & { type?: unknown }> }).properties
+  if (properties === undefined || typeof value !== 'object' || value === null) return value
+  const object = value as Record<string, unknown>
+  for (const [key, child] of Object.entries(object)) {
+    const property = properties[key]
+    if (property === undefined) continue
+    if (property.type === 'array' && typeof child === 'string' && child.trimStart().startsWith('[')) parseJsonList(object, key, child, unparsable)
+    else if (property.type === 'array' && typeof child === 'string') object[key] = child.split(',').map((s) => s.trim()).filter((s) => s !== '')
+    else object[key] = splitLists(property, child)
   }
-  return unparsable
+  return object
+}
+
+function parseJsonList(object: Record<string, unknown>, key: string, raw: string, unparsable: Map<string, string> | undefined): void {
+  try {
+    object[key] = JSON.parse(raw) as unknown
+  } catch {
+    // Reported by the schema check, with the string as given (see convertEnvStrings).
+    if (unparsable === undefined) return
+    unparsable.set(key, raw)
+    delete object[key]
+  }
 }
 
 /** Returns a copy of `value` with the schema's defaults filled in. */

@@ -19,6 +19,7 @@ export const HeraldErrorCode = {
   InvalidApiSignature: 'HERALD_ERR_INVALID_API_SIGNATURE',
   InvalidRequest: 'HERALD_ERR_INVALID_REQUEST',
   Unauthenticated: 'HERALD_ERR_UNAUTHENTICATED',
+  RateLimited: 'HERALD_ERR_RATE_LIMITED',
   DeadlineExceeded: 'HERALD_ERR_DEADLINE_EXCEEDED',
   InvalidBroadcastJob: 'HERALD_ERR_INVALID_BROADCAST_JOB',
   BroadcastTimedOut: 'HERALD_ERR_BROADCAST_TIMED_OUT',
@@ -57,11 +58,16 @@ export interface ConfigIssue {
 /** Thrown at start-up when configuration is invalid; lists every bad key at once. */
 export class InvalidConfigError extends HeraldError {
   readonly issues: readonly ConfigIssue[]
+  /** Where the configuration came from (a config file's path), when known. */
+  readonly source: string | undefined
 
-  constructor(issues: readonly ConfigIssue[]) {
+  constructor(issues: readonly ConfigIssue[], options: { source?: string; cause?: unknown } = {}) {
     const lines = issues.map((i) => `  - ${i.path}: ${i.message}`).join('\n')
-    super(HeraldErrorCode.InvalidConfig, `Invalid Herald configuration (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n${lines}`)
+    const source = options.source === undefined ? '' : ` in ${options.source}`
+    const message = `Invalid Herald configuration${source} (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n${lines}`
+    super(HeraldErrorCode.InvalidConfig, message, 'cause' in options ? { cause: options.cause } : undefined)
     this.issues = issues
+    this.source = options.source
   }
 }
 
@@ -180,6 +186,15 @@ export class PayloadTooLargeError extends HeraldError {
 export class UnauthenticatedError extends HeraldError {
   constructor(message = 'Unauthenticated') {
     super(HeraldErrorCode.Unauthenticated, message)
+  }
+}
+
+/** A request over an operator's rate limit (e.g. an app's `maxApiRequestsPerSecond`); retry after `retryAfterSeconds`. */
+export class RateLimitedError extends HeraldError {
+  readonly retryAfterSeconds: number
+  constructor(what: string, retryAfterSeconds: number) {
+    super(HeraldErrorCode.RateLimited, `${what}; retry after ${retryAfterSeconds} s`)
+    this.retryAfterSeconds = retryAfterSeconds
   }
 }
 

@@ -20,6 +20,7 @@ export type { EventPayload, Jsonified } from './events/event-payload.js'
 
 export * from './ports/broadcaster-port.js'
 export * from './ports/logger-port.js'
+export * from './ports/app-provider-port.js'
 
 export type { BroadcastMessage } from './broadcasting/broadcast-message.js'
 export * from './broadcasting/index.js'

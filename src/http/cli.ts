@@ -1,8 +1,8 @@
 import { isGeneratorCommand } from '../cli/parse-command.js'
-import { startServer } from './serve.js'
+import { serveCommand } from './serve-command.js'
 import { startWorkCommand } from '../composition/work-command.js'
 
-const USAGE = `Usage: herald serve   (env: HOST, PORT=6001, BROADCAST_APP_ID, BROADCAST_APP_KEY, BROADCAST_APP_SECRET)
+const USAGE = `Usage: herald serve [--config <file>] [--host <host>] [--port <port>] [--debug] [--help] [--version]
        herald install [--dir src/broadcasting] [--force]
        herald make:event Name [--private|--presence] [--channel 'orders.{orderId}'] [--dir ...] [--force]
        herald make:channel Name [--channel 'orders.{orderId}'] [--dir ...] [--force]
@@ -21,7 +21,8 @@ async function main(argv: readonly string[]): Promise<number> {
     console.error(command === undefined ? USAGE : `Unknown command ${JSON.stringify(command)}\n${USAGE}`)
     return 2
   }
-  const server = await startServer()
+  const server = await serveCommand(argv.slice(1))
+  if (server === undefined) return 0
   let stopping = false
   const stop = (signal: string): void => {
     if (stopping) return

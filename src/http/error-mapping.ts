@@ -12,6 +12,8 @@ export interface HttpErrorBody {
 export interface HttpErrorResponse {
   readonly status: number
   readonly body: HttpErrorBody
+  /** Extra response headers (`Retry-After` of a 429). */
+  readonly headers?: Readonly<Record<string, string>>
 }
 
 /**
@@ -29,6 +31,7 @@ const STATUS_BY_CODE: Partial<Record<HeraldErrorCode, number>> = {
   [HeraldErrorCode.Unauthenticated]: 401,
   [HeraldErrorCode.UnknownApp]: 404,
   [HeraldErrorCode.PayloadTooLarge]: 413,
+  [HeraldErrorCode.RateLimited]: 429,
 }
 
 /** Status of an authorizer's denial (`allowed: false`): the one place it is decided. */
@@ -41,7 +44,10 @@ export const DENIED_CODE = 'HERALD_ERR_FORBIDDEN'
 export function httpErrorFor(err: unknown): HttpErrorResponse {
   if (HeraldError.is(err)) {
     const status = STATUS_BY_CODE[err.code]
-    if (status !== undefined) return { status, body: { error: err.message, code: err.code } }
+    if (status === undefined) return { status: 500, body: { error: 'Internal server error', code: 'HERALD_ERR_INTERNAL' } }
+    const retryAfter = (err as { retryAfterSeconds?: unknown }).retryAfterSeconds
+    const headers = typeof retryAfter === 'number' ? { headers: { 'retry-after': String(retryAfter) } } : {}
+    return { status, body: { error: err.message, code: err.code }, ...headers }
   }
   // Fastify's own client errors (body too large, bad content type, malformed JSON) keep their 4xx.
   const fastifyStatus = fastifyClientStatus(err)

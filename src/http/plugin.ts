@@ -12,6 +12,7 @@ import type { Broadcasting } from '../domain/broadcasting/broadcasting.js'
 import type { EventDispatcher } from '../domain/events/event-dispatcher.js'
 import type { DriverAuthPort } from '../domain/ports/driver-auth-port.js'
 import type { LoggerPort } from '../domain/ports/logger-port.js'
+import type { AppProvider } from '../domain/ports/app-provider-port.js'
 import type { StaticAppLookup } from '../domain/realtime/static-app-lookup.js'
 import { TIMED_OUT, withinDeadline } from '../domain/within-deadline.js'
 import type { HeraldFacade } from './fastify-types.js'
@@ -62,7 +63,7 @@ async function registerWebSocket(fastify: FastifyInstance, prefix: string, handl
       socket.removeAllListeners('error')
       // Read what the handshake needs now; the request object is not kept after the upgrade.
       // The request's TCP socket is the one ws writes to; kept (not the request) for write batching.
-      handler.accept(socket, { appKey: request.params.key, protocol: request.query.protocol, origin: request.headers.origin }, request.raw.socket)
+      handler.accept(socket, { appKey: request.params.key, protocol: request.query.protocol, origin: request.headers.origin, ip: request.ip }, request.raw.socket)
     })
   }, { prefix })
 }
@@ -96,8 +97,11 @@ const heraldPlugin: FastifyPluginAsync<HeraldPluginOptions> = async (fastify, op
     on: (name, listener) => hooks.on(name, listener),
     off: (name, listener) => hooks.off(name, listener),
   }
+  const appProvider = c.resolve<AppProvider>(Tokens.AppProvider)
   const frameGuards = new FrameGuards({ frameTimeoutMs: config.server.frameTimeoutMs, logger })
-  const handler = new ConnectionHandler({ apps, hub: serverHub.local, publisher: serverHub.hub, logger, maxBufferedBytes: opts.maxBufferedBytes, frameGuards, observer: lifecycle.pipeline.observer })
+  const handler = new ConnectionHandler({
+    apps: appProvider, hub: serverHub.local, publisher: serverHub.hub, logger, maxBufferedBytes: opts.maxBufferedBytes, frameGuards, rates: serverHub.rates, observer: lifecycle.pipeline.observer,
+  })
 
   fastify.decorate('herald', herald)
   fastify.decorateRequest('socketId', null)
@@ -158,7 +162,7 @@ const heraldPlugin: FastifyPluginAsync<HeraldPluginOptions> = async (fastify, op
     logger,
     ...(driverAuth === null ? {} : { driverAuth }),
   })
-  await fastify.register(pusherApiRoutes, { prefix, apps, hub: serverHub.hub })
+  await fastify.register(pusherApiRoutes, { prefix, apps: appProvider, hub: serverHub.hub, rates: serverHub.rates })
   pending.seal()
 }
 

@@ -1,13 +1,17 @@
 import Fastify, { type FastifyInstance } from 'fastify'
 import { loadConfig } from '../config/load-config.js'
+import type { HeraldConfigInput } from '../config/schema.js'
 import { herald } from './plugin.js'
 import { ServerLogController } from './server-log-controller.js'
+import { httpsOptionsFor } from './tls-options.js'
 import { serverTimeoutOptions } from './server-timeouts.js'
 
 /** Inputs of {@link startServer}. */
 export interface StartServerOptions {
   /** Environment: `HOST` (default `0.0.0.0`), `PORT` (default 6001), `BROADCAST_APP_*`, `BROADCAST_CONNECTION`. @default process.env */
   readonly env?: Readonly<Record<string, string | undefined>>
+  /** Configuration (e.g. a config file's object); `env` and defaults fill each key it leaves out. @default {} */
+  readonly config?: HeraldConfigInput
   /**
    * Pino logger options or `false`. Per-request lines (incoming, completed, not found) are logged at
    * `debug`; failed requests at `error`. @default { level: env.LOG_LEVEL ?? 'info' }
@@ -35,9 +39,16 @@ export interface HeraldServer {
 export async function startServer(options: StartServerOptions = {}): Promise<HeraldServer> {
   const env = options.env ?? process.env
   // Loaded once: the plugin (and through it the composition root) uses this very object.
-  const config = loadConfig({}, env)
-  const { host, port } = config.server
-  const app = Fastify({ logger: options.logger ?? { level: env.LOG_LEVEL ?? 'info' }, logController: new ServerLogController(), ...serverTimeoutOptions(config.server) })
+  const config = loadConfig(options.config, env)
+  const { host, port, tls, trustProxy } = config.server
+  const https = httpsOptionsFor(tls)
+  const app = Fastify({
+    logger: options.logger ?? { level: env.LOG_LEVEL ?? 'info' },
+    logController: new ServerLogController(),
+    trustProxy,
+    ...serverTimeoutOptions(config.server),
+    ...(https === undefined ? {} : { https }),
+  })
   await app.register(herald, { config, shutdownTimeoutMs: options.shutdownTimeoutMs ?? 5000 })
   await app.listen({ host, port })
   const address = app.server.address()
@@ -45,7 +56,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Her
   const first = config.apps[0]
   app.log.info(
     { host, port: actualPort, appId: first?.id, appKey: first?.key },
-    `Herald listening: WebSocket ws://${host}:${actualPort}/app/${first?.key ?? '<key>'}, HTTP API http://${host}:${actualPort}/apps/${first?.id ?? '<id>'}`,
+    `Herald listening: WebSocket ${https ? 'wss' : 'ws'}://${host}:${actualPort}/app/${first?.key ?? '<key>'}, HTTP API ${https ? 'https' : 'http'}://${host}:${actualPort}/apps/${first?.id ?? '<id>'}`,
   )
-  return { app, url: `http://${host}:${actualPort}`, port: actualPort, close: () => app.close() }
+  return { app, url: `${https ? 'https' : 'http'}://${host}:${actualPort}`, port: actualPort, close: () => app.close() }
 }

@@ -43,9 +43,15 @@ describe('loadConfig', () => {
         maxPresenceMemberSize: 1024,
         webhooks: [],
         subscriptionCount: false,
+        maxClientEventsPerSecond: 10,
+        maxApiRequestsPerSecond: null,
+        maxConnectionsPerIpPerSecond: null,
       },
     ])
-    assert.deepEqual(config.server, { host: '0.0.0.0', port: 6001, metrics: false, socketio: false, socketioAuthUrl: null, socketioAuthTimeoutMs: 5000, ...SERVER_LIMIT_DEFAULTS })
+    assert.deepEqual(config.server, {
+      host: '0.0.0.0', port: 6001, metrics: false, trustProxy: false, appProvider: { driver: 'config', table: 'apps', cacheTtlMs: 5000 },
+      socketio: false, socketioAuthUrl: null, socketioAuthTimeoutMs: 5000, ...SERVER_LIMIT_DEFAULTS,
+    })
     // Compile-time: a loaded app is the domain's HeraldApp, so the server uses config apps as they are.
     const app: HeraldApp | undefined = config.apps[0]
     assert.equal(app?.id, 'app-id')
@@ -128,8 +134,9 @@ describe('loadConfig', () => {
     })
     assert.equal(config.apps[0]?.clientEvents, false)
     assert.equal(config.apps[0]?.maxConnections, 500)
-    assert.deepEqual(config.server, {
+    assert.deepEqual({ ...config.server, appProvider: undefined, trustProxy: undefined }, {
       host: '127.0.0.1', port: 7000, metrics: true, socketio: true, socketioAuthUrl: 'http://app.test/broadcasting/auth', socketioAuthTimeoutMs: 2500, ...SERVER_LIMIT_DEFAULTS,
+      appProvider: undefined, trustProxy: undefined,
     })
     assert.deepEqual(problems({ server: { port: '7000' } }), ["server.port: expected integer (got '7000')"])
     const badUrl = problems({ server: { socketioAuthUrl: 'app.test/auth' } })

@@ -70,6 +70,9 @@ export function testApp(overrides: Partial<HeraldApp> = {}): HeraldApp {
     encryptionMasterKey: null,
     maxPresenceMembers: 100,
     maxPresenceMemberSize: 1024,
+    maxClientEventsPerSecond: 10,
+    maxApiRequestsPerSecond: null,
+    maxConnectionsPerIpPerSecond: null,
     ...overrides,
   }
 }

@@ -24,7 +24,7 @@ export interface SignedRequestOptions {
  * Signs a request exactly as the Pusher SDKs do, written independently of Herald's own code so a shared
  * bug cannot make both sides agree: sorted `k=v` params, HMAC-SHA256 of `METHOD\npath\nquery`.
  */
-export async function signedApiRequest(options: SignedRequestOptions): Promise<{ status: number; body: unknown }> {
+export async function signedApiRequest(options: SignedRequestOptions): Promise<{ status: number; body: unknown; headers: Headers }> {
   const params: Record<string, string> = {
     auth_key: options.key,
     auth_timestamp: String(options.timestamp ?? Math.floor(Date.now() / 1000)),
@@ -50,5 +50,6 @@ export async function signedApiRequest(options: SignedRequestOptions): Promise<{
   } catch {
     // Not JSON: the test sees the raw text, which its assertion will show.
   }
-  return { status: response.status, body }
+  // `headers` is non-enumerable, so tests comparing `{ status, body }` with deepEqual keep working.
+  return Object.defineProperty({ status: response.status, body }, 'headers', { value: response.headers, enumerable: false }) as { status: number; body: unknown; headers: Headers }
 }

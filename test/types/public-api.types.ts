@@ -4,7 +4,7 @@
  * the misuse below it starts to compile.
  */
 import Fastify from 'fastify'
-import { BroadcastEvent, Broadcasting, ChannelAuthorizer, ChannelPattern, PrivateChannel, type ChannelParams } from '../../src/index.js'
+import { BroadcastEvent, Broadcasting, ChannelAuthorizer, ChannelPattern, PrivateChannel, defineConfig, type ChannelParams } from '../../src/index.js'
 import herald, { type HeraldFacade } from '../../src/http/index.js'
 import { BroadcasterFake } from '../../src/testing/index.js'
 
@@ -81,3 +81,9 @@ app.herald.on('client_event', (event) => {
 })
 // @ts-expect-error -- not a lifecycle event
 app.herald.on('channel_existence', () => {})
+// defineConfig: a config file is checked as it is written; misspelt keys and wrong types do not compile.
+defineConfig({ apps: [{ id: 'a', key: 'k', secret: 's', maxApiRequestsPerSecond: 100 }], server: { port: 6001, tls: { cert: 'c.pem' } } })
+// @ts-expect-error -- a misspelt server key
+defineConfig({ server: { prot: 6001 } })
+// @ts-expect-error -- a limit of the wrong type
+defineConfig({ apps: [{ id: 'a', key: 'k', secret: 's', maxConnectionsPerIpPerSecond: '10' }] })

@@ -9,14 +9,15 @@ import type { RedisClient } from './redis-connection.js'
  */
 export class ClusterConnectionCounts {
   readonly #client: RedisClient
-  readonly #keys: ClusterKeys
   readonly #serverId: string
   readonly #ttlMs: number
+  readonly #hashOf: (serverId: string) => string
   #elsewhere = new Map<string, number>()
 
-  constructor(client: RedisClient, keys: ClusterKeys, serverId: string, ttlMs: number) {
+  /** @param hashOf the hash of one server's counts; other counts per key (rate limits) use their own. @default keys.connections */
+  constructor(client: RedisClient, keys: ClusterKeys, serverId: string, ttlMs: number, hashOf: (serverId: string) => string = (id) => keys.connections(id)) {
+    this.#hashOf = hashOf
     this.#client = client
-    this.#keys = keys
     this.#serverId = serverId
     this.#ttlMs = ttlMs
   }
@@ -28,11 +29,11 @@ export class ClusterConnectionCounts {
 
   /** Writes this server's counts and reads everyone else's (one heartbeat's worth of work). */
   async share(local: ReadonlyMap<string, number>, servers: readonly string[]): Promise<void> {
-    const own = this.#keys.connections(this.#serverId)
+    const own = this.#hashOf(this.#serverId)
     const write = this.#client.multi().del(own)
     if (local.size > 0) write.hset(own, Object.fromEntries(local)).pexpire(own, this.#ttlMs)
     const others = servers.filter((id) => id !== this.#serverId)
-    const [written, hashes] = await Promise.all([write.exec(), Promise.all(others.map((id) => this.#client.hgetall(this.#keys.connections(id))))])
+    const [written, hashes] = await Promise.all([write.exec(), Promise.all(others.map((id) => this.#client.hgetall(this.#hashOf(id))))])
     const failed = written?.find(([err]) => err !== null)
     if (failed !== undefined) throw failed[0]
     const sums = new Map<string, number>()
@@ -49,6 +50,6 @@ export class ClusterConnectionCounts {
 
   /** Deletes server `serverId`'s counts (it left, or was reaped). */
   async remove(serverId: string): Promise<void> {
-    await this.#client.del(this.#keys.connections(serverId))
+    await this.#client.del(this.#hashOf(serverId))
   }
 }

@@ -12,6 +12,8 @@ export interface ClusterHeartbeatOptions {
   readonly rosters: ClusterRosterSync
   /** This server's live connections per app, shared with the others every beat. */
   readonly localConnections: () => ReadonlyMap<string, number>
+  /** This server's rate-limit hits per key in its last full second, shared every beat. @default none */
+  readonly localRates?: () => ReadonlyMap<string, number>
   readonly logger: LoggerPort
 }
 
@@ -63,7 +65,10 @@ export class ClusterHeartbeat {
   async beat(): Promise<void> {
     const s = this.#session
     // Without Redis the other servers' connections are unknown: maxConnections counts this process only.
-    if (s !== undefined && s.store.status !== 'ready') s.connections.clear()
+    if (s !== undefined && s.store.status !== 'ready') {
+      s.connections.clear()
+      s.rates.clear()
+    }
     if (s === undefined || this.#stopped || this.#beating || s.store.status !== 'ready') return
     this.#beating = true
     try {
@@ -79,7 +84,7 @@ export class ClusterHeartbeat {
       }
       const servers = await s.store.smembers(keys.servers)
       await this.#reapDeadServers(s, servers)
-      await s.connections.share(this.#o.localConnections(), servers)
+      await Promise.all([s.connections.share(this.#o.localConnections(), servers), s.rates.share(this.#o.localRates?.() ?? new Map(), servers)])
       await this.#o.rosters.runDue(s)
       // Every server confirms due departures; the confirm scripts let each through once.
       await s.lifecycle?.sweep()
@@ -117,7 +122,7 @@ export class ClusterHeartbeat {
     const members = await s.presence.reap(serverId)
     await s.occupancy.reap(serverId)
     await s.store.del(keys.channelCounts(serverId))
-    await s.connections.remove(serverId)
+    await Promise.all([s.connections.remove(serverId), s.rates.remove(serverId)])
     await s.store.del(keys.alive(serverId))
     await s.store.srem(keys.servers, serverId)
     return members

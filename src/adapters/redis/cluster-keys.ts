@@ -39,6 +39,11 @@ export class ClusterKeys {
     return `${this.#base}server:${serverId}:connections`
   }
 
+  /** HASH rate-limit key → that server's hits in its last full second, rewritten every heartbeat and expiring with it. */
+  rates(serverId: string): string {
+    return `${this.#base}server:${serverId}:rates`
+  }
+
   /** SET of that server's presence subscriptions, each a {@link PresenceEntry} as JSON. */
   presenceEntries(serverId: string): string {
     return `${this.#base}server:${serverId}:presence`

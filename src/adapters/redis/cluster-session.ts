@@ -21,6 +21,8 @@ export interface ClusterSession {
   readonly connections: ClusterConnectionCounts
   /** Lifecycle events reported once for the cluster; undefined without an observer. */
   readonly lifecycle: ClusterLifecycle | undefined
+  /** Rate-limit hits per key on the other servers in their last full second. */
+  readonly rates: ClusterConnectionCounts
 }
 
 /** Inputs of {@link openClusterSession}. */
@@ -58,6 +60,7 @@ export async function openClusterSession(o: ClusterSessionOptions): Promise<Clus
     occupancy: new ClusterOccupancy(store, o.keys, o.serverId, lifecycle),
     connections: new ClusterConnectionCounts(store, o.keys, o.serverId, o.serverTtlMs),
     lifecycle,
+    rates: new ClusterConnectionCounts(store, o.keys, o.serverId, o.serverTtlMs, (id) => o.keys.rates(id)),
   }
 }
 

@@ -41,6 +41,8 @@ export interface RedisClusterHubOptions {
    */
   readonly lifecycle?: LifecycleObserver | undefined
   readonly logger?: LoggerPort
+  /** This server's rate-limit hits per key in its last full second, shared every heartbeat (see {@link RedisClusterHub.ratesElsewhere}). */
+  readonly rateCounts?: () => ReadonlyMap<string, number>
 }
 
 /** What `GET /up` reports about the cluster. */
@@ -109,7 +111,8 @@ export class RedisClusterHub implements RealtimeHubPort {
     this.#state = new RedisClusterState(this.#rosters)
     this.#local = new LocalRealtimeHub({ ...options.local, clusterState: this.#state })
     const localConnections = (): ReadonlyMap<string, number> => this.#local.connectionCounts()
-    this.#heartbeat = new ClusterHeartbeat({ keys: this.#keys, serverId: this.#serverId, heartbeatMs, serverTtlMs, rosters: this.#rosters, localConnections, logger: this.#logger })
+    this.#heartbeat = new ClusterHeartbeat({ keys: this.#keys, serverId: this.#serverId, heartbeatMs, serverTtlMs, rosters: this.#rosters, localConnections, logger: this.#logger,
+      ...(options.rateCounts === undefined ? {} : { localRates: options.rateCounts }) })
   }
 
   /** This server's id in Redis. */
@@ -268,6 +271,11 @@ export class RedisClusterHub implements RealtimeHubPort {
       }
     }
     await Promise.all([s.bus.close(), closeRedisClient(s.store)])
+  }
+
+  /** Hits of a rate-limit key on the other live servers in their last full second, as last shared (0 without Redis). */
+  ratesElsewhere(key: string): number {
+    return this.#session?.rates.elsewhere(key) ?? 0
   }
 
   /** The subscription is live again after a (re)connect: announcements missed meanwhile are repaired. */

@@ -30,6 +30,12 @@ export interface HeraldApp extends AppCredentials {
   readonly webhooks?: readonly WebhookTarget[]
   /** Whether subscribers of non-presence channels get `pusher:subscription_count`. @default false */
   readonly subscriptionCount?: boolean
+  /** `client-*` events one connection may send per second; more are refused with 4301. @default 10 */
+  readonly maxClientEventsPerSecond: number
+  /** HTTP API requests per second for the app (429 past it); `null` for no limit. @default null */
+  readonly maxApiRequestsPerSecond: number | null
+  /** New connections per second from one IP address (refused with 4100 past it); `null` for no limit. @default null */
+  readonly maxConnectionsPerIpPerSecond: number | null
 }
 
 /** Finds apps by id (HTTP API) or by key (WebSocket URL). */

@@ -1,8 +1,9 @@
 import { InvalidConfigError, type ConfigIssue } from '../errors.js'
+import type { AppProvider } from '../ports/app-provider-port.js'
 import type { AppLookup, HeraldApp } from './herald-app.js'
 
-/** An {@link AppLookup} over a fixed list of apps, indexed by id and by key. */
-export class StaticAppLookup implements AppLookup {
+/** An {@link AppLookup} over a fixed list of apps, indexed by id and by key: the static {@link AppProvider} (`server.appProvider.driver: 'config'`). */
+export class StaticAppLookup implements AppLookup, AppProvider {
   readonly #byId = new Map<string, HeraldApp>()
   readonly #byKey = new Map<string, HeraldApp>()
   /** The first app: the one the `local` driver and the default authorizer use. */

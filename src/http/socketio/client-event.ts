@@ -2,7 +2,6 @@ import { channelKindOf } from '../../domain/channels/channel-name.js'
 import type { LifecycleObserver } from '../../domain/lifecycle/lifecycle-event.js'
 import type { LoggerPort } from '../../domain/ports/logger-port.js'
 import type { RealtimeHubPort } from '../../domain/realtime/realtime-hub-port.js'
-import { CLIENT_EVENTS_PER_SECOND } from '../websocket/client-event-handler.js'
 import { PusherCloseCode } from '../websocket/close-codes.js'
 import { SocketIoNotice, type SocketIoConnection } from './socket-io-connection.js'
 
@@ -32,7 +31,8 @@ export function handleClientEvent(publisher: RealtimeHubPort, logger: LoggerPort
     state.clientEventWindowAt = now
     state.clientEventCount = 0
   }
-  if (++state.clientEventCount > CLIENT_EVENTS_PER_SECOND) return reject(`Client event rate limit of ${CLIENT_EVENTS_PER_SECOND}/s exceeded`)
+  const limit = state.app.maxClientEventsPerSecond
+  if (++state.clientEventCount > limit) return reject(`Client event rate limit of ${limit}/s exceeded`)
   const json = JSON.stringify(data ?? {})
   if (Buffer.byteLength(json) > state.app.maxMessageSize) return reject(`Client event data is over ${state.app.maxMessageSize} bytes`)
   const userId = kind === 'presence' ? (state.channels.get(channel) ?? undefined) : undefined

@@ -6,13 +6,11 @@ import { PusherCloseCode } from './close-codes.js'
 import type { ConnectionState } from './connection-state.js'
 import { errorFrame, type ClientFrame } from './frames.js'
 
-/** Pusher's limit on client events per connection. */
-export const CLIENT_EVENTS_PER_SECOND = 10
 const WINDOW_MS = 1000
 
 /**
  * A `client-*` event (Echo's whisper): relayed to the channel's other subscribers, never echoed,
- * with the sender's `user_id` on presence channels. Refusals are `pusher:error` 4301; the socket stays open.
+ * with the sender's `user_id` on presence channels, at most the app's `maxClientEventsPerSecond` per connection. Refusals are `pusher:error` 4301; the socket stays open.
  */
 export function handleClientEvent(publisher: RealtimeHubPort, logger: LoggerPort, state: ConnectionState, frame: ClientFrame, observer?: LifecycleObserver): void {
   const reject = (message: string): void => state.subscriber.send(errorFrame(PusherCloseCode.ClientEventRejected, message))
@@ -26,7 +24,8 @@ export function handleClientEvent(publisher: RealtimeHubPort, logger: LoggerPort
     state.clientEventWindowAt = now
     state.clientEventCount = 0
   }
-  if (++state.clientEventCount > CLIENT_EVENTS_PER_SECOND) return reject(`Client event rate limit of ${CLIENT_EVENTS_PER_SECOND}/s exceeded`)
+  const limit = state.app.maxClientEventsPerSecond
+  if (++state.clientEventCount > limit) return reject(`Client event rate limit of ${limit}/s exceeded`)
   // Pusher's wire format wants data as a string; pusher-js sends an object, so it is stringified once here.
   const data = typeof frame.data === 'string' ? frame.data : JSON.stringify(frame.data ?? {})
   const userId = kind === 'presence' ? (state.channels.get(channel) ?? undefined) : undefined

@@ -3,9 +3,11 @@ import type { Duplex } from 'node:stream'
 import type { WebSocket } from 'ws'
 import type { LifecycleObserver } from '../../domain/lifecycle/lifecycle-event.js'
 import type { LoggerPort } from '../../domain/ports/logger-port.js'
-import type { AppLookup, HeraldApp } from '../../domain/realtime/herald-app.js'
+import type { AppProvider } from '../../domain/ports/app-provider-port.js'
+import type { HeraldApp } from '../../domain/realtime/herald-app.js'
 import type { LocalRealtimeHub } from '../../domain/realtime/local-realtime-hub.js'
 import type { RealtimeHubPort } from '../../domain/realtime/realtime-hub-port.js'
+import type { ServerRateLimits } from '../../domain/realtime/server-rate-limits.js'
 import { PusherCloseCode } from './close-codes.js'
 import type { ConnectionState } from './connection-state.js'
 import type { FrameGuards } from './frame-guard.js'
@@ -20,10 +22,13 @@ export interface ConnectionRequest {
   readonly appKey: string
   readonly protocol: string | undefined
   readonly origin: string | undefined
+  /** The client's address, for `maxConnectionsPerIpPerSecond`. */
+  readonly ip?: string | undefined
 }
 
 export interface ConnectionHandlerOptions {
-  readonly apps: AppLookup
+  /** Where apps are found by key: the config's (at once) or a database's (a promise). */
+  readonly apps: AppProvider
   /** This process's subscriptions. */
   readonly hub: LocalRealtimeHub
   /** Where client events are published (the local hub, or a cluster hub wrapping it). */
@@ -33,6 +38,8 @@ export interface ConnectionHandlerOptions {
   readonly maxBufferedBytes: number
   /** Told of client events and cache misses (webhooks, in-process hooks). @default none */
   readonly observer?: LifecycleObserver
+  /** Counts connection attempts against each app's `maxConnectionsPerIpPerSecond`. @default no limits */
+  readonly rates?: ServerRateLimits
   /** Bounds each connection's unfinished frames (size per app, time to complete). @default none */
   readonly frameGuards?: FrameGuards
 }
@@ -60,12 +67,13 @@ const SHUTDOWN_POLL_MS = 20
  * and shutdown. One instance serves every connection of a plugin instance.
  */
 export class ConnectionHandler {
-  readonly #apps: AppLookup
+  readonly #apps: AppProvider
   readonly #hub: LocalRealtimeHub
   readonly #publisher: RealtimeHubPort
   readonly #logger: LoggerPort
   readonly #maxBufferedBytes: number
   readonly #observer: LifecycleObserver | undefined
+  readonly #rates: ServerRateLimits | undefined
   readonly #frameGuards: FrameGuards | undefined
   readonly #connections = new Map<string, ConnectionState>()
   readonly #handlers: ReadonlyMap<string, Handler>
@@ -83,6 +91,7 @@ export class ConnectionHandler {
     this.#logger = options.logger
     this.#maxBufferedBytes = options.maxBufferedBytes
     this.#observer = options.observer
+    this.#rates = options.rates
     this.#frameGuards = options.frameGuards
     // A Map, not an object literal: event names come from clients, and `constructor` or `__proto__`
     // must be unknown events, not inherited properties.
@@ -122,7 +131,27 @@ export class ConnectionHandler {
    * @param transport the TCP socket under `socket`, when known; it lets fan-out batch a turn's frames.
    */
   accept(socket: WebSocket, request: ConnectionRequest, transport?: CorkableTransport & Duplex): void {
-    const app = this.#apps.byKey(request.appKey)
+    const found = this.#apps.byKey(request.appKey)
+    if (!(found instanceof Promise)) return this.#admit(socket, request, transport, found)
+    // A database lookup: pusher-js sends nothing before connection_established, so no listener is missed
+    // meanwhile, but the socket needs an error listener, and may be gone when the answer comes.
+    const onError = (err: Error): void => this.#logger.debug({ err }, 'websocket error while looking up the app')
+    socket.on('error', onError)
+    found.then(
+      (app) => {
+        socket.off('error', onError)
+        if (socket.readyState === socket.OPEN) this.#admit(socket, request, transport, app)
+      },
+      (err: unknown) => {
+        // Providers answer undefined rather than reject; a rejection is a bug, refused as an unknown app.
+        this.#logger.error({ err, appKey: request.appKey }, 'app lookup failed')
+        socket.off('error', onError)
+        if (socket.readyState === socket.OPEN) this.#admit(socket, request, transport, undefined)
+      },
+    )
+  }
+
+  #admit(socket: WebSocket, request: ConnectionRequest, transport: (CorkableTransport & Duplex) | undefined, app: HeraldApp | undefined): void {
     const refusal = this.#refusal(app, request)
     if (refusal !== undefined || app === undefined) {
       const [code, message] = refusal ?? [PusherCloseCode.ApplicationDoesNotExist, 'App key does not exist']
@@ -193,6 +222,9 @@ export class ConnectionHandler {
     }
     if (!app.allowedOrigins.includes('*') && (request.origin === undefined || !app.allowedOrigins.includes(request.origin))) {
       return [PusherCloseCode.ConnectionIsUnauthorized, `Origin ${request.origin ?? '(none)'} is not allowed`]
+    }
+    if (this.#rates !== undefined && !this.#rates.allowConnection(app, request.ip)) {
+      return [PusherCloseCode.OverCapacity, `Too many connections from this address; the limit is ${app.maxConnectionsPerIpPerSecond} per second`]
     }
     if (!this.#hub.openConnection(app.id, app.maxConnections)) {
       return [PusherCloseCode.ApplicationIsOverConnectionQuota, `Application is over its connection quota (${app.maxConnections})`]

@@ -8,6 +8,7 @@ function app(id: string, key: string): HeraldApp {
   return {
     id, key, secret: `${id}-secret`, clientEvents: true, maxConnections: null, maxMessageSize: 10_000, maxEventPayloadSize: 10_240,
     allowedOrigins: ['*'], activityTimeout: 30, encryptionMasterKey: null, maxPresenceMembers: 100, maxPresenceMemberSize: 1024,
+    maxClientEventsPerSecond: 10, maxApiRequestsPerSecond: null, maxConnectionsPerIpPerSecond: null,
   }
 }
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { PayloadTooLargeError } from '../../../domain/errors.js'
-import type { AppLookup, HeraldApp } from '../../../domain/realtime/herald-app.js'
+import type { HeraldApp } from '../../../domain/realtime/herald-app.js'
 import { MAX_BATCH_EVENTS } from './batch-events-route.js'
 
 /**
@@ -36,7 +36,7 @@ function limitOf(routeUrl: string, prefix: string): BodyLimitOf {
  * Gives each API route a Fastify `bodyLimit` sized to the largest app (it bounds chunked bodies, which
  * declare no length). Call before the routes are added. Per-app limits are checked by {@link assertBodyFits}.
  */
-export function useBodyLimits(fastify: FastifyInstance, lookup: AppLookup & { all?: () => readonly HeraldApp[] }): void {
+export function useBodyLimits(fastify: FastifyInstance, lookup: { readonly all?: () => readonly HeraldApp[] }): void {
   const apps = typeof lookup.all === 'function' ? lookup.all() : []
   // A lookup that cannot list its apps keeps Fastify's default bodyLimit; the per-app check still applies.
   if (apps.length === 0) return

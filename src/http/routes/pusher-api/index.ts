@@ -1,8 +1,9 @@
 import type { FastifyError, FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { DEFAULT_API_TIMESTAMP_WINDOW_SECONDS } from '../../../domain/auth/api-request-signature.js'
 import { InvalidConfigError, type ConfigIssue } from '../../../domain/errors.js'
-import type { AppLookup } from '../../../domain/realtime/herald-app.js'
+import type { AppProvider } from '../../../domain/ports/app-provider-port.js'
 import type { RealtimeHubPort } from '../../../domain/realtime/realtime-hub-port.js'
+import type { ServerRateLimits } from '../../../domain/realtime/server-rate-limits.js'
 import { closeIfBodyUnread } from '../../close-if-body-unread.js'
 import { httpErrorFor, isServerError } from '../../error-mapping.js'
 import { registerBatchEventsRoute } from './batch-events-route.js'
@@ -21,11 +22,13 @@ export { MAX_CHANNELS_PER_EVENT } from './event-input.js'
 /** Options of {@link pusherApiRoutes}. */
 export interface PusherApiOptions {
   /** The apps served, found by the `:appId` of each request. */
-  readonly apps: AppLookup
+  readonly apps: AppProvider
   /** Where events are published and channel state is read. */
   readonly hub: RealtimeHubPort
   /** Seconds a request's `auth_timestamp` may differ from the server clock. @default 600 */
   readonly timestampWindowSeconds?: number
+  /** Counts requests against each app's `maxApiRequestsPerSecond` (429 past it). @default no limits */
+  readonly rates?: ServerRateLimits
 }
 
 /**
@@ -49,6 +52,7 @@ export const pusherApiRoutes: FastifyPluginAsync<PusherApiOptions> = async (fast
     apps: options.apps,
     timestampWindowSeconds: options.timestampWindowSeconds ?? DEFAULT_API_TIMESTAMP_WINDOW_SECONDS,
     prefix: fastify.prefix,
+    ...(options.rates === undefined ? {} : { rates: options.rates }),
   })
   fastify.addHook('onRequest', signatureCheck.beforeBody)
   fastify.addHook('preValidation', signatureCheck.afterBody)
@@ -70,12 +74,13 @@ async function answerError(err: FastifyError, request: FastifyRequest, reply: Fa
   // A 4xx is the client's mistake and is logged quietly; a 5xx is ours (a hub failure) and keeps the error.
   if (isServerError(response)) request.log.error({ err, url: request.url }, 'Pusher API request failed')
   else request.log.debug({ code: response.body.code, error: response.body.error }, 'Pusher API request refused')
+  if (response.headers !== undefined) void reply.headers(response.headers)
   return reply.code(response.status).send(response.body)
 }
 
 function assertValidOptions(options: PusherApiOptions): void {
   const issues: ConfigIssue[] = []
-  if (typeof options.apps?.byId !== 'function') issues.push({ path: 'apps', message: 'must be an AppLookup with byId()' })
+  if (typeof options.apps?.byId !== 'function') issues.push({ path: 'apps', message: 'must be an AppProvider with byId()' })
   for (const method of ['publish', 'channels', 'channel', 'presenceUsers', 'terminateUser'] as const) {
     if (typeof options.hub?.[method] !== 'function') issues.push({ path: `hub.${method}`, message: 'must be a function (RealtimeHubPort)' })
   }

@@ -1,18 +1,23 @@
 import type { FastifyRequest, onRequestAsyncHookHandler, preValidationAsyncHookHandler } from 'fastify'
 import { tryParseApiQuery, verifyApiRequestBody, verifyApiRequestQuery, type ApiQuery } from '../../../domain/auth/api-request-signature.js'
-import { InvalidApiSignatureError, InvalidRequestError, UnknownAppError } from '../../../domain/errors.js'
-import type { AppLookup, HeraldApp } from '../../../domain/realtime/herald-app.js'
+import { InvalidApiSignatureError, InvalidRequestError, RateLimitedError, UnknownAppError } from '../../../domain/errors.js'
+import type { AppProvider } from '../../../domain/ports/app-provider-port.js'
+import type { HeraldApp } from '../../../domain/realtime/herald-app.js'
+import type { ServerRateLimits } from '../../../domain/realtime/server-rate-limits.js'
 import { setApiRequestContext } from './api-request-context.js'
 import { assertBodyFits } from './body-limits.js'
 import { rawBodyOf } from './raw-body-parser.js'
 
 /** Options of {@link createSignatureCheck}. */
 export interface SignatureCheckOptions {
-  readonly apps: AppLookup
+  /** Where apps are found by id: the config's (at once) or a database's (a promise). */
+  readonly apps: AppProvider
   /** Seconds `auth_timestamp` may be off. @default 600 */
   readonly timestampWindowSeconds?: number | undefined
   /** The prefix the API is mounted under; clients sign the path without it (as Reverb strips its own). */
   readonly prefix: string
+  /** Counts signed requests against the app's `maxApiRequestsPerSecond` (429 past it). @default no limits */
+  readonly rates?: ServerRateLimits
   /** Server clock in unix seconds; injectable for tests. @default Date.now() / 1000 */
   readonly nowSeconds?: () => number
 }
@@ -42,7 +47,7 @@ export function createSignatureCheck(options: SignatureCheckOptions): SignatureC
   return {
     async beforeBody(request) {
       const appId = (request.params as { appId?: string }).appId ?? ''
-      const app = options.apps.byId(appId)
+      const app = await options.apps.byId(appId)
       if (app === undefined) throw new UnknownAppError(appId)
 
       const queryStart = request.url.indexOf('?')
@@ -58,6 +63,10 @@ export function createSignatureCheck(options: SignatureCheckOptions): SignatureC
         timestampWindowSeconds: options.timestampWindowSeconds,
       })
       if (!check.ok) throw new InvalidApiSignatureError(check.problem, check.message)
+      // Counted once signed: a stranger who knows only the app id cannot use up the app's requests.
+      if (options.rates !== undefined && !options.rates.allowApiRequest(app)) {
+        throw new RateLimitedError(`App ${JSON.stringify(app.id)} is over its limit of ${app.maxApiRequestsPerSecond} API requests per second`, options.rates.retryAfterSeconds())
+      }
       verified.set(request, { app, query })
       assertBodyFits(request, app, options.prefix)
     },
