@@ -1,4 +1,5 @@
-import { Counter, Gauge, type Registry } from 'prom-client'
+import { Gauge, type Registry } from 'prom-client'
+import { copiedCounter } from './copied-counter.js'
 import type { PendingByAddress } from '../pending-by-address.js'
 import type { FrameGuards } from '../websocket/frame-guard.js'
 
@@ -7,7 +8,6 @@ import type { FrameGuards } from '../websocket/frame-guard.js'
  * read from their owners only when scraped.
  */
 export function registerAbuseMetrics(registry: Registry, pending: Pick<PendingByAddress, 'pending' | 'refused'>, frames: Pick<FrameGuards, 'tooLargeClosed' | 'stalledClosed'>): void {
-  const registers = [registry]
   const pendingGauge = new Gauge({
     name: 'herald_pending_requests',
     help: 'Unfinished HTTP requests and pending WebSocket upgrades on Herald routes.',
@@ -17,17 +17,7 @@ export function registerAbuseMetrics(registry: Registry, pending: Pick<PendingBy
     },
   })
   registry.registerMetric(pendingGauge)
-  const total = (name: string, help: string, read: () => number) =>
-    new Counter({
-      name,
-      help,
-      registers,
-      collect() {
-        // The owner keeps the running count; a scrape copies it.
-        this.reset()
-        this.inc(read())
-      },
-    })
+  const total = (name: string, help: string, read: () => number) => copiedCounter(registry, name, help, read)
   total('herald_pending_refused_total', 'Requests and upgrades refused with 503 because their client address had too many unfinished ones.', () => pending.refused)
   total('herald_ws_messages_too_large_total', "WebSocket connections closed with 1009 for a message over their app's limit.", () => frames.tooLargeClosed)
   total('herald_ws_frames_timed_out_total', 'WebSocket connections closed with 1008 for not completing a frame within frameTimeoutMs.', () => frames.stalledClosed)

@@ -1,5 +1,6 @@
-import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client'
+import { collectDefaultMetrics, Gauge, Registry } from 'prom-client'
 import type { HubStats } from '../../domain/realtime/hub-stats.js'
+import { copiedCounter } from './copied-counter.js'
 
 /** What the metrics read at each scrape. */
 export interface HeraldMetricsSource {
@@ -30,17 +31,7 @@ export function createHeraldMetrics(source: HeraldMetricsSource): Registry {
         for (const [app, a] of source.stats().apps) this.set({ app }, pick(a))
       },
     })
-  const total = (name: string, help: string, pick: (s: HubStats) => number) =>
-    new Counter({
-      name,
-      help,
-      registers: [registry],
-      collect() {
-        // The hub owns the count; a scrape copies it (reset + inc of the running total is exact).
-        this.reset()
-        this.inc(pick(source.stats()))
-      },
-    })
+  const total = (name: string, help: string, pick: (s: HubStats) => number) => copiedCounter(registry, name, help, () => pick(source.stats()))
   perApp('herald_connections', 'Open WebSocket connections on this server.', (a) => a.connections)
   perApp('herald_channels', 'Channels with at least one subscriber on this server.', (a) => a.channels)
   perApp('herald_subscriptions', 'Channel subscriptions on this server.', (a) => a.subscriptions)

@@ -1,4 +1,5 @@
-import { Counter, Gauge, type Registry } from 'prom-client'
+import { Gauge, type Registry } from 'prom-client'
+import { copiedCounter } from './copied-counter.js'
 
 /** The webhook sender's counters as `/metrics` shows them. */
 export interface WebhookStats {
@@ -14,17 +15,7 @@ export interface WebhookStats {
  * after the retry bound, overflow of the bounded queue, retries, and the backlog.
  */
 export function registerWebhookMetrics(registry: Registry, stats: () => WebhookStats): void {
-  const total = (name: string, help: string, pick: (s: WebhookStats) => number) =>
-    new Counter({
-      name,
-      help,
-      registers: [registry],
-      collect() {
-        // The sender owns the count; a scrape copies it (reset + inc of the running total is exact).
-        this.reset()
-        this.inc(pick(stats()))
-      },
-    })
+  const total = (name: string, help: string, pick: (s: WebhookStats) => number) => copiedCounter(registry, name, help, () => pick(stats()))
   total('herald_webhooks_delivered_total', 'Webhook requests a receiver answered with 2xx.', (s) => s.delivered)
   total('herald_webhooks_failed_total', 'Webhook requests given up after retrying for the bounded time.', (s) => s.failed)
   total('herald_webhooks_dropped_total', 'Webhook requests dropped because the delivery queue was full.', (s) => s.dropped)
