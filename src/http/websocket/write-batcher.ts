@@ -1,21 +1,22 @@
 /**
  * Write coalescing for the sockets of one server (one instance per {@link ConnectionHandler}, never shared).
  *
- * On loopback and in a LAN most of a fan-out delivery's cost is the kernel's work per write syscall, so frames
- * that leave a socket together cost far less than frames that leave one by one. But a frame held back is latency,
- * so frames are held only on evidence that more events are queued behind them (a backlog):
- * - A turn of the event loop that begins after the loop sat idle writes each socket's first frame at once: a lone
- *   event, and the first event after an idle gap, get no added latency however many sockets it goes to.
- * - Every turn that wrote is followed by one loop iteration that does not block (an immediate is pending), so it
- *   brings only I/O that was already waiting: events that queued up behind the fan-out. A turn started there is a
- *   backlog turn, and its sockets cork from their first frame.
- * - A socket's second frame in one turn corks it too (two events were read in one turn: they had queued up).
- * - Corked sockets stay corked while backlog turns follow each other, so the queued events leave in one write
- *   per socket, and leave at the end of the first turn that brings no more. Within a turn that gave no socket a
- *   second frame, sockets corked more than {@link SliceAfterMs} ago are released every few sends, in the order
- *   they were corked, so in a fan-out to thousands the first sockets leave while the loop still writes to the
- *   last. Across turns, no socket stays corked past {@link MaxHoldMs}.
- * One shared `setImmediate` per turn: no timer or closure per socket.
+ * On loopback and in a LAN most of a fan-out delivery's cost is the kernel's work per write syscall (and the
+ * wake-up of the reader it causes), so frames that leave a socket together cost far less than frames that leave
+ * one by one, for the server and for its clients. The rules, from lightest load to heaviest:
+ * - A socket's first frame in a turn is written at once, so a lone event on an idle server gets no added latency.
+ * - A socket's second frame in the same turn corks it: the rest of that turn's frames leave in one `writev`.
+ * - A release in which some socket let go of more than one frame was worth it. A turn that starts right after
+ *   such a release, before the loop went idle (the events had queued up behind the fan-out), is a turn under load:
+ *   sockets cork from their first frame and the release waits {@link HoldMs} past the end of the turn, so the
+ *   frames of the next turns leave in the same syscall. A hold that gathered one frame per socket ends the load:
+ *   two events that happen to arrive together on a lightly loaded server cost at most one held event.
+ * - In a turn under load that has given no socket a second frame (yet), sockets corked more than
+ *   {@link SliceAfterMs} ago are released every few sends, in the order they were corked: in a very long fan-out
+ *   the first sockets leave while the loop still writes to the last, instead of after the whole loop and the
+ *   hold. Once a socket gets a second frame in the turn, the turn's sockets wait for its end: the events had
+ *   queued up, and leaving together is what makes a saturated server cheap.
+ * One shared `setImmediate` per turn and one timer per hold: nothing per socket.
  */
 
 /** Something holding corked writes until its release (a subscriber and its socket). */
@@ -25,17 +26,21 @@ export interface Batched {
 }
 
 /**
- * A socket corked longer than this is released at the end of the turn, even while events keep queuing. Measured
- * with `npm run bench` (fan-out, latency 1000 × 200 ev/s): it bounds the latency a batch adds, and a saturated
- * server still writes several events per syscall.
+ * Under load, corked frames are held this long past the end of the turn that corked them. Measured with
+ * `npm run bench` (fan-out and cluster): 2 ms roughly halves the syscalls per delivery of a saturated server,
+ * while publish→receive latency near saturation stays the same or improves (less CPU per event means shorter
+ * queues, at the server and at its clients). An idle server never holds.
  */
-export const MaxHoldMs = 2
+export const HoldMs = 2
 
 /**
- * In a turn that corks from the first frame but gives no socket a second one (yet), a socket corked this long
- * ago is released at once (checked every {@link CHECK_EVERY} sends): no socket waits for the whole of a long fan-out.
+ * In a turn under load that gave no socket a second frame, a socket corked this long ago is released at once
+ * (checked every {@link CHECK_EVERY} sends), so no socket waits for the whole of a very long fan-out. Measured with
+ * `npm run bench` (fan-out, N=5000, clients sharing a core): releasing after 1 ms or 5 ms cost the coalescing that
+ * the clients depend on (2.5× and 1.7× the server CPU per delivery, a third of the deliveries/s), so this bound is
+ * set above the corked loop of a few thousand sockets (1–3 ms) and only cuts loops far longer than that.
  */
-export const SliceAfterMs = 1
+export const SliceAfterMs = 20
 
 /** The clock is read every this many sends while sockets are corked (a power of two). */
 const CHECK_EVERY = 64
@@ -43,7 +48,7 @@ const CHECK_EVERY = 64
 const COMPACT_AFTER = 1024
 
 export interface WriteBatcherOptions {
-  /** Milliseconds, monotonic (tests pass a fake). */
+  /** Milliseconds, monotonic, for the progressive release (tests pass a fake). */
   readonly now?: () => number
 }
 
@@ -55,20 +60,19 @@ export class WriteBatcher {
   #queue: Batched[] = []
   #queuedAt: number[] = []
   #head = 0
-  /** In this turn, a socket got a frame while it held (or was about to hold) another. */
+  /** Since the last release, some socket got a frame while it already held one. */
   #gathered = false
-  /** The loop has not blocked since the last turn that wrote: a turn starting now had its I/O queued. */
-  #watching = false
-  /** This turn's I/O was queued behind the previous one: sockets cork from their first frame. */
-  #backlog = false
-  /** Releases a batch that nothing joined any more, {@link MaxHoldMs} after its first cork. */
+  /** The same, in the current turn. */
+  #gatheredThisTurn = false
+  /** The last release let go of gathered frames and the loop has not been idle since. */
+  #loaded = false
+  #turnStartedLoaded = false
   #hold: NodeJS.Timeout | undefined
   #sends = 0
   readonly #endOfTurn = (): void => this.#onEndOfTurn()
-  readonly #endOfWatch = (): void => this.#onEndOfWatch()
-  readonly #endOfHold = (): void => {
-    this.#hold = undefined
-    this.#releaseCorkedBefore(Number.POSITIVE_INFINITY)
+  readonly #release = (): void => this.#releaseAll()
+  readonly #settle = (): void => {
+    this.#loaded = false
   }
 
   constructor(options: WriteBatcherOptions = {}) {
@@ -82,23 +86,24 @@ export class WriteBatcher {
   currentTurn(): number {
     if (!this.#scheduled) {
       this.#scheduled = true
-      this.#backlog = this.#watching
+      this.#turnStartedLoaded = this.holding
       setImmediate(this.#endOfTurn)
     }
     return this.#turn
   }
 
-  /** True in a turn whose events queued up behind the previous fan-out: a socket should cork from its first frame. */
+  /** True when sockets should cork from their first frame: the server is under load (see the module comment). */
   get holding(): boolean {
-    return this.#backlog || this.#hold !== undefined
+    return this.#loaded || this.#hold !== undefined
   }
 
-  /** Notes that a socket got a frame while it held (or was about to hold) another: evidence of a backlog. */
+  /** Notes that a socket got a frame while it held (or was about to hold) another: the release is worth it. */
   noteGathered(): void {
     this.#gathered = true
+    this.#gatheredThisTurn = true
   }
 
-  /** Queues a socket that was just corked; `item.flush()` is called when the batch is released. */
+  /** Queues a socket that was just corked; `item.flush()` is called when its batch is released. */
   add(item: Batched): void {
     this.currentTurn()
     this.#queue.push(item)
@@ -107,7 +112,7 @@ export class WriteBatcher {
 
   /** Called after each send: now and then, releases the sockets corked longest ago (see the module comment). */
   afterSend(): void {
-    if ((++this.#sends & (CHECK_EVERY - 1)) === 0 && !this.#gathered && this.#head < this.#queue.length) {
+    if ((++this.#sends & (CHECK_EVERY - 1)) === 0 && !this.#gatheredThisTurn && this.#head < this.#queue.length) {
       this.#releaseCorkedBefore(this.#now() - SliceAfterMs)
     }
   }
@@ -115,26 +120,25 @@ export class WriteBatcher {
   #onEndOfTurn(): void {
     this.#scheduled = false
     this.#turn++
-    const continued = this.#backlog || this.#gathered
-    this.#gathered = false
-    this.#backlog = false
-    // The next iteration's poll does not block while this immediate is pending: what it brings was queued already.
-    this.#watching = true
-    setImmediate(this.#endOfWatch)
-    if (this.#head === this.#queue.length) return
-    // Hold on while turns follow each other with queued events; a turn that brought none ends the batch.
-    this.#releaseCorkedBefore(continued ? this.#now() - MaxHoldMs : Number.POSITIVE_INFINITY)
+    this.#gatheredThisTurn = false
+    if (this.#hold !== undefined) return
+    if (this.#turnStartedLoaded && this.#head < this.#queue.length) this.#hold = setTimeout(this.#release, HoldMs)
+    else this.#releaseAll()
   }
 
-  #onEndOfWatch(): void {
-    this.#watching = false
-    // A turn started in the iteration after the last one (its end handles the batch), or the batch is empty.
-    if (this.#scheduled || this.#head === this.#queue.length || this.#hold !== undefined) return
-    // Nothing was queued: the loop is idle. The batch waits for events arriving soon after, until its oldest
-    // socket was corked MaxHoldMs ago.
-    const wait = (this.#queuedAt[this.#head] as number) + MaxHoldMs - this.#now()
-    if (wait > 0) this.#hold = setTimeout(this.#endOfHold, wait)
-    else this.#releaseCorkedBefore(Number.POSITIVE_INFINITY)
+  #releaseAll(): void {
+    if (this.#hold !== undefined) {
+      clearTimeout(this.#hold)
+      this.#hold = undefined
+    }
+    const worthIt = this.#gathered
+    this.#gathered = false
+    this.#releaseCorkedBefore(Number.POSITIVE_INFINITY)
+    if (worthIt && !this.#loaded) {
+      this.#loaded = true
+      // Runs in the next iteration's check phase: a turn whose I/O arrives before it is a turn under load.
+      setImmediate(this.#settle)
+    }
   }
 
   #releaseCorkedBefore(time: number): void {
@@ -146,10 +150,6 @@ export class WriteBatcher {
       this.#queue = []
       this.#queuedAt = []
       this.#head = 0
-      if (this.#hold !== undefined) {
-        clearTimeout(this.#hold)
-        this.#hold = undefined
-      }
     } else if (i > COMPACT_AFTER && i * 2 > queue.length) {
       // A long fan-out released in slices must not keep every socket it released.
       this.#queue = queue.slice(i)
