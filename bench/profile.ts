@@ -8,6 +8,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { BenchChannel } from './lib/bench-config.js'
+import { pinCpus } from './lib/cpu-pinning.js'
 import { profileMarkdown, summarizeProfile, type CpuProfile } from './lib/cpu-profile-summary.js'
 import { measureWindow } from './lib/measure.js'
 import { TargetNames, type TargetName } from './lib/targets.js'
@@ -25,6 +26,7 @@ async function main(): Promise<void> {
   const ratePerSec = values.rate === undefined ? undefined : Number(values.rate)
   if (ratePerSec !== undefined && !(ratePerSec > 0)) throw new Error(`--rate: expected events per second > 0, got '${values.rate}'`)
   if (serverCount !== 1 && serverCount !== 2) throw new Error(`--servers: expected 1 or 2, got '${values.servers}'`)
+  console.error(`profile: ${pinCpus(true).description}`)
   mkdirSync('bench/results/raw', { recursive: true })
   const file = `${process.cwd()}/bench/results/raw/${target}-fanout-${serverCount}x-${new Date().toISOString().replaceAll(':', '-')}.cpuprofile`
   const figures = await withRig(target, serverCount, async ({ deployment, pool, publisher }) => {

@@ -6,6 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, totalmem } from 'node:os'
 import { join } from 'node:path'
+import { pinCpus } from './lib/cpu-pinning.js'
 import { latencyChartSvg } from './lib/latency-chart.js'
 import { scenarioMarkdown } from './lib/markdown.js'
 import { parseOptions, usage, type BenchOptions } from './lib/options.js'
@@ -32,7 +33,7 @@ async function runScenario(id: BenchOptions['scenarios'][number], ctx: ScenarioC
     case 'fanout':
       return runFanOut(ctx, { sizes: o.fanoutSizes, seconds: o.fanoutSeconds })
     case 'latency':
-      return runLatency(ctx, { subscribers: o.latencySubscribers, rates: o.latencyRates, seconds: o.latencySeconds })
+      return runLatency(ctx, { loads: o.latencyLoads, seconds: o.latencySeconds })
     case 'memory':
       return runMemory(ctx, { connections: o.memoryConnections })
     case 'cluster':
@@ -51,7 +52,8 @@ async function main(): Promise<void> {
     runs: options.runs,
     log: (line) => console.error(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`),
   }
-  const host = machine()
+  const pinning = pinCpus(options.pin)
+  const host = `${machine()}. ${pinning.description}`
   console.error(`bench: ${host}`)
   const results: ScenarioResult[] = []
   const sections: string[] = []

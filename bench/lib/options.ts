@@ -12,8 +12,8 @@ export interface BenchOptions {
   targets: TargetName[]
   fanoutSizes: number[]
   fanoutSeconds: number
-  latencySubscribers: number
-  latencyRates: number[]
+  /** Latency rows: subscribers × events/s each. */
+  latencyLoads: LatencyLoad[]
   latencySeconds: number
   memoryConnections: number
   clusterSubscribers: number
@@ -23,18 +23,27 @@ export interface BenchOptions {
   presenceSeconds: number
   presenceHoldMs: number
   out: string
+  /** Servers on their own CPU, clients on the others (when there are two or more). */
+  pin: boolean
+}
+
+/** One latency row: this many subscribers on one channel, this many events per second. */
+export interface LatencyLoad {
+  subscribers: number
+  rate: number
 }
 
 export const usage = `npm run bench -- [flags]
-  --quick                      short fan-out (N=1000) + latency (50 ev/s) against herald and the ws baselines (~1–2 min)
+  --quick                      short fan-out (N=1000) + latency (1000 × 50 and 1000 × 200 ev/s) against herald and the ws baselines (~2 min)
   --runs=3                     runs per measurement (median, min–max)
   --scenarios=${ScenarioIds.join(',')}
   --targets=${DefaultTargets.join(',')}   (also: ws-baseline-batch, pre-framed + corked per event-loop turn)
   --fanout-sizes=1000,5000     --fanout-seconds=2
-  --latency-subscribers=1000   --latency-rates=20,50   --latency-seconds=3
+  --latency=1000x50,5000x10,100x20,1000x200   subscribers × events/s per latency row   --latency-seconds=3
   --memory-connections=5000
   --cluster-subscribers=2000   --cluster-seconds=2
   --presence-members=10,40     --presence-rate=100     --presence-seconds=3   --presence-hold-ms=50
+  --pin=auto                   auto: with ≥ 2 CPUs, servers on the last CPU and clients + publisher on the others (taskset); off
   --out=bench/results          where latest.md, latest.json and latency.svg go (--quick: bench/results/raw/quick)
   BENCH_VERBOSE=1              echo every child process's output`
 
@@ -50,12 +59,25 @@ function positive(flag: string, raw: string, integer = true): number {
   return n
 }
 
+function loads(raw: string): LatencyLoad[] {
+  return raw.split(',').map((item) => {
+    const match = /^\s*(\d+)\s*[x×]\s*(\d+)\s*$/.exec(item)
+    if (match === null) throw new Error(`--latency: expected subscribers×rate pairs like 1000x50, got '${item}'`)
+    return { subscribers: positive('latency', match[1] as string), rate: positive('latency', match[2] as string) }
+  })
+}
+
 function numbers(flag: string, raw: string): number[] {
   return raw.split(',').map((s) => positive(flag, s.trim()))
 }
 
+function pinFlag(raw: string): boolean {
+  if (raw !== 'auto' && raw !== 'off') throw new Error(`--pin: expected auto or off, got '${raw}'`)
+  return raw === 'auto'
+}
+
 export function parseOptions(argv: string[]): BenchOptions | 'help' {
-  const flags = ['runs', 'scenarios', 'targets', 'fanout-sizes', 'fanout-seconds', 'latency-subscribers', 'latency-rates', 'latency-seconds', 'memory-connections', 'cluster-subscribers', 'cluster-seconds', 'presence-members', 'presence-rate', 'presence-seconds', 'presence-hold-ms', 'out'] as const
+  const flags = ['runs', 'scenarios', 'targets', 'fanout-sizes', 'fanout-seconds', 'latency', 'latency-seconds', 'memory-connections', 'cluster-subscribers', 'cluster-seconds', 'presence-members', 'presence-rate', 'presence-seconds', 'presence-hold-ms', 'out', 'pin'] as const
   const { values } = parseArgs({
     args: argv,
     strict: true,
@@ -74,8 +96,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     targets: list('targets', v('targets', DefaultTargets.join(','), 'herald,ws-baseline,ws-baseline-prefr'), TargetNames),
     fanoutSizes: numbers('fanout-sizes', v('fanout-sizes', '1000,5000', '1000')),
     fanoutSeconds: positive('fanout-seconds', v('fanout-seconds', '2', '2'), false),
-    latencySubscribers: positive('latency-subscribers', v('latency-subscribers', '1000')),
-    latencyRates: numbers('latency-rates', v('latency-rates', '20,50', '50')),
+    latencyLoads: loads(v('latency', '1000x50,5000x10,100x20,1000x200', '1000x50,1000x200')),
     latencySeconds: positive('latency-seconds', v('latency-seconds', '3', '3'), false),
     memoryConnections: positive('memory-connections', v('memory-connections', '5000')),
     clusterSubscribers: positive('cluster-subscribers', v('cluster-subscribers', '2000')),
@@ -86,5 +107,6 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     presenceHoldMs: positive('presence-hold-ms', v('presence-hold-ms', '50')),
     // Quick regression checks go to the git-ignored raw/ folder, so they never overwrite the committed results.
     out: v('out', 'bench/results', 'bench/results/raw/quick'),
+    pin: pinFlag(v('pin', 'auto')),
   }
 }

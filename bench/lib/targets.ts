@@ -3,13 +3,14 @@ import { fileURLToPath } from 'node:url'
 import { freePort } from '../../test/helpers/free-port.js'
 import { BenchApp } from './bench-config.js'
 import type { ClientKind } from './client-pool.js'
+import { pinned, serverCpus } from './cpu-pinning.js'
 import { spawnTracked, tsNodeArgs, type TrackedProcess } from './processes.js'
 import { startRedis, waitForPort, type PrivateRedis } from './redis.js'
 
 /** The servers a scenario can run against. */
-export const TargetNames = ['herald', 'herald-socketio', 'ws-baseline', 'ws-baseline-prefr', 'socketio', 'socketio-redis', 'ws-baseline-batch'] as const
+export const TargetNames = ['herald', 'herald-socketio', 'ws-baseline', 'ws-baseline-prefr', 'socketio', 'socketio-redis', 'ws-baseline-batch', 'herald-ref'] as const
 
-/** What runs when --targets is not given (ws-baseline-batch is opt-in). */
+/** What runs when --targets is not given (ws-baseline-batch and herald-ref are opt-in). */
 export const DefaultTargets: TargetName[] = ['herald', 'herald-socketio', 'ws-baseline', 'ws-baseline-prefr', 'socketio', 'socketio-redis']
 export type TargetName = (typeof TargetNames)[number]
 
@@ -19,6 +20,9 @@ export const ReferenceTarget: TargetName = 'ws-baseline'
 const root = fileURLToPath(new URL('../../', import.meta.url))
 const agent = fileURLToPath(new URL('../servers/bench-agent.ts', import.meta.url))
 const heraldCli = fileURLToPath(new URL('../../src/http/cli.ts', import.meta.url))
+/** `herald-ref`: Herald from another checkout (e.g. a copy of main), to compare before/after in one run. */
+const referenceRoot = process.env['BENCH_HERALD_REF']
+const referenceCli = referenceRoot === undefined ? '' : `${referenceRoot.replace(/\/$/, '')}/src/http/cli.ts`
 
 interface TargetSpec {
   client: ClientKind
@@ -45,6 +49,7 @@ const specs: Record<TargetName, TargetSpec> = {
   herald: heraldSpec,
   // The same server with its Socket.IO endpoint on, measured with socket.io-client 4 speaking Echo's protocol.
   'herald-socketio': { ...heraldSpec, client: 'socketio-echo', env: { ...heraldSpec.env, HERALD_SOCKETIO: 'true' } },
+  'herald-ref': { ...heraldSpec, script: referenceCli },
   'ws-baseline': { client: 'pusher', script: fileURLToPath(new URL('../servers/ws-baseline.ts', import.meta.url)), args: [], env: {} },
   'ws-baseline-prefr': { client: 'pusher', script: fileURLToPath(new URL('../servers/ws-baseline.ts', import.meta.url)), args: [], env: { BENCH_PREFRAMED: '1' } },
   'ws-baseline-batch': { client: 'pusher', script: fileURLToPath(new URL('../servers/ws-baseline.ts', import.meta.url)), args: [], env: { BENCH_BATCH: '1' } },
@@ -65,6 +70,10 @@ export function clientKindOf(target: TargetName): ClientKind {
 
 /** Why a target cannot run here, or undefined when it can. */
 export function unavailableReason(target: TargetName): string | undefined {
+  if (target === 'herald-ref') {
+    if (referenceRoot === undefined) return 'set BENCH_HERALD_REF to the root of the Herald checkout to compare with'
+    if (!existsSync(referenceCli)) return `${referenceCli} does not exist`
+  }
   if (target.startsWith('herald') && !existsSync(heraldCli)) return 'src/http/cli.ts (herald serve) does not exist yet'
   return undefined
 }
@@ -114,8 +123,8 @@ async function startServer(target: TargetName, label: string, extraEnv: Record<s
   const [port, agentPort] = [await freePort(), await freePort()]
   const env = { ...process.env, ...spec.env, ...extraEnv, HOST: '127.0.0.1', PORT: String(port), BENCH_AGENT_PORT: String(agentPort), NODE_ENV: 'production' }
   const preloads = [agent, ...(spec.preload ?? [])].flatMap((file) => ['--import', file])
-  const args = [...tsNodeArgs(['--expose-gc', ...nodeFlags, ...preloads]), spec.script, ...spec.args]
-  const proc = spawnTracked(process.execPath, args, { label, env, cwd: root })
+  const [command, args] = pinned(serverCpus(), process.execPath, [...tsNodeArgs(['--expose-gc', ...nodeFlags, ...preloads]), spec.script, ...spec.args])
+  const proc = spawnTracked(command, args, { label, env, cwd: root })
   await waitForPort(port, proc, 30_000)
   await waitForPort(agentPort, proc, 5_000)
   return {

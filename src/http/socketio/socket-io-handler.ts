@@ -1,3 +1,4 @@
+import type { WriteBatcher } from '../websocket/write-batcher.js'
 import { randomInt } from 'node:crypto'
 import type { Socket } from 'socket.io'
 import type { LoggerPort } from '../../domain/ports/logger-port.js'
@@ -30,6 +31,8 @@ export interface SocketIoHandlerOptions {
   readonly authTimeoutMs: number
   /** Told of whispers (client_event webhooks, in-process hooks). @default none */
   readonly observer?: LifecycleObserver | undefined
+  /** The server's write batcher, shared with the Pusher endpoint's sockets. */
+  readonly batcher: WriteBatcher
 }
 
 /** A Socket.IO connection refusal, as socket.io-client's `connect_error` shows it (`err.message`, `err.data`). */
@@ -107,7 +110,7 @@ export class SocketIoHandler {
       return
     }
     socket.conn.off('close', admitted.uncount)
-    const subscriber = new SocketIoSubscriber(socket, admitted.app.id, this.#translator)
+    const subscriber = new SocketIoSubscriber(socket, admitted.app.id, this.#translator, this.#options.batcher)
     const now = Date.now()
     const state: SocketIoConnection = { socket, subscriber, app: admitted.app, channels: new Map(), authorizing: new Set(), clientEventWindowAt: now, clientEventCount: 0 }
     this.#connections.set(subscriber.socketId, state)

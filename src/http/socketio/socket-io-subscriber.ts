@@ -1,6 +1,6 @@
 import type { Socket } from 'socket.io'
 import type { Subscriber } from '../../domain/realtime/subscriber.js'
-import { currentTurn, deferToEndOfTurn, isUnderLoad, noteGathered, type EndOfTurn } from '../websocket/turn-write-batch.js'
+import type { Batched, WriteBatcher } from '../websocket/write-batcher.js'
 import type { CorkableTransport } from '../websocket/ws-subscriber.js'
 import type { SocketIoFrameTranslator, SocketIoPacket } from './socket-io-packets.js'
 
@@ -24,23 +24,25 @@ interface EngineConnection {
  * Pusher's form), so `toOthers` just works.
  *
  * On an open WebSocket transport with nothing queued in engine.io, the frame goes straight to the TCP socket, and a
- * socket's frames of one event-loop turn leave together (turn-write-batch.ts), as the Pusher endpoint writes them.
+ * socket's frames of one event-loop turn leave together (the server's WriteBatcher), as the Pusher endpoint writes them.
  * Order holds: engine.io writes its own packets (pings, emits) synchronously through the same TCP socket, and while
  * it has packets queued (a write in flight, an upgrade, polling) frames are handed to it instead.
  */
-export class SocketIoSubscriber implements Subscriber, EndOfTurn {
+export class SocketIoSubscriber implements Subscriber, Batched {
   readonly socketId: string
   readonly #socket: Socket
   readonly #appId: string
   readonly #translator: SocketIoFrameTranslator
+  readonly #batcher: WriteBatcher
   /** Bytes handed to engine.io since its buffer last drained into the transport. */
   #queued = 0
   #closed = false
   #lastSendTurn = 0
   #corked: CorkableTransport | undefined
 
-  constructor(socket: Socket, appId: string, translator: SocketIoFrameTranslator) {
+  constructor(socket: Socket, appId: string, translator: SocketIoFrameTranslator, batcher: WriteBatcher) {
     this.socketId = socket.id
+    this.#batcher = batcher
     this.#socket = socket
     this.#appId = appId
     this.#translator = translator
@@ -68,22 +70,25 @@ export class SocketIoSubscriber implements Subscriber, EndOfTurn {
       this.#socket.conn.write(packet.text, packet.options as object)
       return
     }
-    // As WsSubscriber: the first frame of a turn leaves at once; from the second (the first under load) the socket
-    // is corked until the turn's shared release.
-    const turn = currentTurn()
+    // As WsSubscriber, on the same server's batcher: the first frame of a turn leaves at once; a second one in the
+    // turn, or any while the server is behind, corks the socket until the batcher releases it.
+    const batcher = this.#batcher
+    const turn = batcher.currentTurn()
     const again = turn === this.#lastSendTurn
-    if (this.#corked !== undefined || again) noteGathered()
-    if ((again || isUnderLoad()) && this.#corked === undefined) {
+    if (this.#corked !== undefined) batcher.noteGathered()
+    else if (again || batcher.holding) {
+      if (again) batcher.noteGathered()
       this.#corked = tcp
       tcp.cork()
-      deferToEndOfTurn(this)
+      batcher.add(this)
     }
     this.#lastSendTurn = turn
     for (const chunk of packet.options.wsPreEncodedFrame) tcp.write(chunk)
+    batcher.afterSend()
   }
 
-  /** Lets the frames corked this turn go. */
-  endTurn(): void {
+  /** Lets the corked frames go (a socket destroyed meanwhile is left alone). */
+  flush(): void {
     const tcp = this.#corked
     this.#corked = undefined
     if (tcp !== undefined && !tcp.destroyed) tcp.uncork()
@@ -96,7 +101,7 @@ export class SocketIoSubscriber implements Subscriber, EndOfTurn {
   close(code: number, _reason: string): void {
     if (this.#closed) return
     this.#closed = true
-    this.endTurn()
+    this.flush()
     if (code < FIRST_RECONNECTING_CODE) this.#socket.disconnect(true)
     else this.#socket.conn.close(code === OVER_CAPACITY)
   }

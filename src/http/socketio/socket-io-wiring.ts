@@ -1,3 +1,4 @@
+import type { WriteBatcher } from '../websocket/write-batcher.js'
 import type { FastifyInstance } from 'fastify'
 import type { LifecycleObserver } from '../../domain/lifecycle/lifecycle-event.js'
 import type { HeraldConfig } from '../../config/schema.js'
@@ -26,6 +27,8 @@ export interface SocketIoWiring {
   readonly authenticates: boolean
   /** Told of whispers (client_event webhooks, in-process hooks). @default none */
   readonly observer?: LifecycleObserver | undefined
+  /** The server's write batcher (the Pusher endpoint's `ConnectionHandler.writeBatcher`). */
+  readonly batcher: WriteBatcher
 }
 
 /**
@@ -53,5 +56,6 @@ export async function socketIoEndpoint(fastify: FastifyInstance, wiring: SocketI
     askAuth,
     authTimeoutMs: server.socketioAuthTimeoutMs,
     observer: wiring.observer,
+    batcher: wiring.batcher,
   })
 }

@@ -15,7 +15,9 @@ import { handleClientEvent } from './client-event-handler.js'
 import { errorFrame, parseClientFrame, protocolFrame, tryParseSubscribeData, tryParseUnsubscribeData, type ClientFrame } from './frames.js'
 import { handleSignin } from './signin-handler.js'
 import { handleSubscribe, handleUnsubscribe } from './subscription-handler.js'
-import { WsSubscriber, type CorkableTransport } from './ws-subscriber.js'
+import { FrameEncoder } from './frame-encoder.js'
+import { WriteBatcher } from './write-batcher.js'
+import { WsSubscriber, type CorkableTransport, type ServerWrites } from './ws-subscriber.js'
 
 /** What the upgrade request told us; read once, nothing of the request is kept. */
 export interface ConnectionRequest {
@@ -82,7 +84,14 @@ export class ConnectionHandler {
   /** The state of each accepted socket, for the shared listeners below. */
   readonly #states = new WeakMap<WebSocket, ConnectionState>()
   readonly #listeners: SocketListeners
+  /** This server's write batching and frame cache: two servers in one process never share holds or load. */
+  readonly #writes: ServerWrites = { batcher: new WriteBatcher(), frames: new FrameEncoder() }
   #closing = false
+
+  /** This server's write batcher: every transport writing to this server's sockets shares it (Socket.IO too). */
+  get writeBatcher(): WriteBatcher {
+    return this.#writes.batcher
+  }
 
   constructor(options: ConnectionHandlerOptions) {
     this.#apps = options.apps
@@ -165,7 +174,7 @@ export class ConnectionHandler {
       this.#logger.debug({ appKey: request.appKey, code }, message)
       return
     }
-    const subscriber = new WsSubscriber(this.#newSocketId(), socket, this.#maxBufferedBytes, transport)
+    const subscriber = new WsSubscriber(this.#newSocketId(), socket, this.#maxBufferedBytes, this.#writes, transport)
     const now = Date.now()
     const state: ConnectionState = {
       subscriber, app, channels: new Map(), userId: null, userInfo: undefined, lastSeenAt: now, pingSentAt: 0, clientEventWindowAt: now, clientEventCount: 0,

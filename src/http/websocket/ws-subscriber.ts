@@ -1,32 +1,16 @@
 import type { WebSocket } from 'ws'
 import type { Subscriber } from '../../domain/realtime/subscriber.js'
 import { PusherCloseCode } from './close-codes.js'
-import { textFrame } from './text-frame.js'
-import { currentTurn, deferToEndOfTurn, isUnderLoad, noteGathered, type EndOfTurn } from './turn-write-batch.js'
+import type { FrameEncoder } from './frame-encoder.js'
+import type { Batched, WriteBatcher } from './write-batcher.js'
 
 const OPEN = 1
 const TEXT_FRAME = { binary: false, compress: false, fin: true } as const
 
-// Fan-out sends the same frame string to every subscriber of a channel in a row. `ws` would encode a
-// string to UTF-8 and build a frame header once per socket; this one-entry cache does both once per
-// frame. Identity of the string reference makes the hit check cheap.
-let lastFrame: string | undefined
-let lastPayload: Buffer = Buffer.alloc(0)
-let lastWireFrame: Buffer | undefined
-
-function encoded(frame: string): Buffer {
-  if (frame !== lastFrame) {
-    lastPayload = Buffer.from(frame, 'utf8')
-    lastWireFrame = undefined
-    lastFrame = frame
-  }
-  return lastPayload
-}
-
-function wireFrame(frame: string): Buffer {
-  const payload = encoded(frame)
-  lastWireFrame ??= textFrame(payload)
-  return lastWireFrame
+/** What the sockets of one server share for writing; one per {@link ConnectionHandler}, never per process. */
+export interface ServerWrites {
+  readonly batcher: WriteBatcher
+  readonly frames: FrameEncoder
 }
 
 /** The TCP socket under a WebSocket, as far as direct writes and batching need it (a `net.Socket`). */
@@ -41,34 +25,35 @@ export interface CorkableTransport {
  * Adapts a `ws` socket to the domain's {@link Subscriber}. Holds only the socket and its id:
  * no request, headers or closures survive the upgrade.
  */
-export class WsSubscriber implements Subscriber, EndOfTurn {
+export class WsSubscriber implements Subscriber, Batched {
   readonly socketId: string
   readonly #socket: WebSocket
   readonly #maxBufferedBytes: number
   readonly #transport: CorkableTransport | undefined
+  readonly #batcher: WriteBatcher
+  readonly #frames: FrameEncoder
   /** The turn of the last frame sent, to notice a second frame in the same turn. */
   #lastSendTurn = 0
   #corked = false
 
   /**
    * @param maxBufferedBytes past this many queued bytes the socket is closed (4100) instead of sent more.
+   * @param writes the server's write batcher and frame cache.
    * @param transport the TCP socket under `socket`; with it, frames are written pre-framed, straight to it,
-   *   and frames after the first in one turn are batched. They are never compressed, which stays valid
-   *   when a client negotiated per-message deflate (an uncompressed message has RSV1 clear).
+   *   and batched under load (write-batcher.ts). They are never compressed, which stays valid when a client
+   *   negotiated per-message deflate (an uncompressed message has RSV1 clear).
    */
-  constructor(socketId: string, socket: WebSocket, maxBufferedBytes: number, transport?: CorkableTransport) {
+  constructor(socketId: string, socket: WebSocket, maxBufferedBytes: number, writes: ServerWrites, transport?: CorkableTransport) {
     this.socketId = socketId
     this.#socket = socket
     this.#maxBufferedBytes = maxBufferedBytes
+    this.#batcher = writes.batcher
+    this.#frames = writes.frames
     this.#transport = transport
   }
 
   get bufferedAmount(): number {
     return this.#socket.bufferedAmount
-  }
-
-  get isOpen(): boolean {
-    return this.#socket.readyState === OPEN
   }
 
   send(frame: string): void {
@@ -79,28 +64,35 @@ export class WsSubscriber implements Subscriber, EndOfTurn {
       this.close(PusherCloseCode.OverCapacity, 'Over capacity: the client is not reading fast enough')
       return
     }
-    // The first frame of a turn leaves at once, so a lone event gets no added latency. From the second
-    // one (from the first under load), the socket is corked and the rest leave together in one syscall
-    // (turn-write-batch.ts). Corked bytes still count in bufferedAmount, so the bound above holds while corked.
-    const turn = currentTurn()
-    const again = turn === this.#lastSendTurn
-    if (this.#corked || again) noteGathered()
-    if ((again || isUnderLoad()) && !this.#corked && this.#transport !== undefined) {
+    const transport = this.#transport
+    if (transport === undefined) {
+      this.#socket.send(this.#frames.payload(frame), TEXT_FRAME)
+      return
+    }
+    // A socket's first frame of a turn leaves at once, so a lone event gets no added latency. A second one in the
+    // same turn, or any while the server is behind (events queued behind the fan-out), corks the socket, and the
+    // batcher releases it soon after (write-batcher.ts). Corked bytes still count in bufferedAmount, so the bound
+    // above holds while corked.
+    const batcher = this.#batcher
+    const turn = batcher.currentTurn()
+    if (this.#corked) batcher.noteGathered()
+    else if (turn === this.#lastSendTurn || batcher.holding) {
+      if (turn === this.#lastSendTurn) batcher.noteGathered()
       this.#corked = true
-      this.#transport.cork()
-      deferToEndOfTurn(this)
+      transport.cork()
+      batcher.add(this)
     }
     this.#lastSendTurn = turn
-    if (this.#transport === undefined) this.#socket.send(encoded(frame), TEXT_FRAME)
     // The complete frame, built once per event, goes straight to the TCP socket: what ws.send would write,
     // minus its per-socket header and two-chunk write. Order with ws's own frames (pong, close) holds
     // because ws writes those synchronously too: its sender only queues while compressing, and Herald
     // never compresses. These bytes count in ws's bufferedAmount (it reads the socket's queue).
-    else if (!this.#transport.destroyed) this.#transport.write(wireFrame(frame))
+    if (!transport.destroyed) transport.write(this.#frames.wireFrame(frame))
+    batcher.afterSend()
   }
 
-  /** Lets the frames corked this turn go (a socket destroyed meanwhile is left alone). */
-  endTurn(): void {
+  /** Lets the corked frames go (a socket destroyed meanwhile is left alone). */
+  flush(): void {
     if (!this.#corked) return
     this.#corked = false
     if (this.#transport !== undefined && !this.#transport.destroyed) this.#transport.uncork()
@@ -108,8 +100,8 @@ export class WsSubscriber implements Subscriber, EndOfTurn {
 
   close(code: number, reason: string): void {
     if (this.#socket.readyState !== OPEN) return
-    // Frames corked this turn go first, so the close frame follows them now rather than at the end of the turn.
-    this.endTurn()
+    // Corked frames go first, so the close frame follows them now rather than at the batch's release.
+    this.flush()
     this.#socket.close(code, reason)
   }
 
