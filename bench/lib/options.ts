@@ -37,7 +37,8 @@ export const usage = `npm run bench -- [flags]
   --quick                      short fan-out (N=1000) + latency (1000 × 50 and 1000 × 200 ev/s) against herald and the ws baselines (~2 min)
   --runs=3                     runs per measurement (median, min–max)
   --scenarios=${ScenarioIds.join(',')}
-  --targets=${DefaultTargets.join(',')}   (also: ws-baseline-batch, pre-framed + corked per event-loop turn)
+  --targets=${DefaultTargets.join(',')}   (also: ws-baseline-batch, pre-framed + corked per event-loop turn;
+                               herald-ref, herald serve from the checkout at BENCH_HERALD_REF, for before/after)
   --fanout-sizes=1000,5000     --fanout-seconds=2
   --latency=1000x50,5000x10,100x20,1000x200   subscribers × events/s per latency row   --latency-seconds=3
   --memory-connections=5000
