@@ -3,10 +3,10 @@
  * server's RSS growth and how long the server took to close the attacking sockets.
  *
  *   node --import tsx bench/abuse.ts                       # this working tree's server
- *   node --import tsx bench/abuse.ts --root=/path/to/tree  # another checkout's src/http/cli.ts (e.g. before the fix)
+ *   node --import tsx bench/abuse.ts --root=/path/to/tree  # another checkout's CLI (src/cli/main.ts, or src/http/cli.ts before it moved)
  *   --connections=300 --window-s=15 --request-window-s=40  # how long each attack is watched
  */
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
@@ -95,7 +95,7 @@ const attacks: Attack[] = [
 /** One attack against a fresh server, so memory one attack left behind does not hide the next one's. */
 async function runFresh(root: string, attack: Attack): Promise<Outcome> {
   const port = await freePort()
-  const server = spawnTracked(process.execPath, [...tsNodeArgs(), resolve(root, 'src/http/cli.ts'), 'serve'], {
+  const server = spawnTracked(process.execPath, [...tsNodeArgs(), [resolve(root, 'src/cli/main.ts'), resolve(root, 'src/http/cli.ts')].find((p) => existsSync(p)) ?? resolve(root, 'src/cli/main.ts'), 'serve'], {
     label: 'herald',
     cwd: root,
     env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', BROADCAST_APP_ID: BenchApp.id, BROADCAST_APP_KEY: BenchApp.key, BROADCAST_APP_SECRET: BenchApp.secret },

@@ -7,8 +7,8 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
-const built = join(root, 'dist', 'http', 'cli.js')
-const source = join(root, 'src', 'http', 'cli.ts')
+const built = join(root, 'dist', 'cli', 'main.js')
+const source = join(root, 'src', 'cli', 'main.ts')
 
 if (!existsSync(source)) {
   await import(pathToFileURL(built).href)

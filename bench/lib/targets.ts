@@ -19,10 +19,11 @@ export const ReferenceTarget: TargetName = 'ws-baseline'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
 const agent = fileURLToPath(new URL('../servers/bench-agent.ts', import.meta.url))
-const heraldCli = fileURLToPath(new URL('../../src/http/cli.ts', import.meta.url))
+const heraldCli = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url))
 /** `herald-ref`: Herald from another checkout (e.g. a copy of main), to compare before/after in one run. */
 const referenceRoot = process.env['BENCH_HERALD_REF']
-const referenceCli = referenceRoot === undefined ? '' : `${referenceRoot.replace(/\/$/, '')}/src/http/cli.ts`
+// The CLI moved from src/http/cli.ts to src/cli/main.ts; a reference checkout may have either.
+const referenceCli = referenceRoot === undefined ? '' : [`src/cli/main.ts`, `src/http/cli.ts`].map((p) => `${referenceRoot.replace(/\/$/, '')}/${p}`).find((p) => existsSync(p)) ?? `${referenceRoot}/src/cli/main.ts`
 
 interface TargetSpec {
   client: ClientKind
@@ -74,7 +75,7 @@ export function unavailableReason(target: TargetName): string | undefined {
     if (referenceRoot === undefined) return 'set BENCH_HERALD_REF to the root of the Herald checkout to compare with'
     if (!existsSync(referenceCli)) return `${referenceCli} does not exist`
   }
-  if (target.startsWith('herald') && !existsSync(heraldCli)) return 'src/http/cli.ts (herald serve) does not exist yet'
+  if (target.startsWith('herald') && !existsSync(heraldCli)) return 'src/cli/main.ts (herald serve) does not exist yet'
   return undefined
 }
 

@@ -42,7 +42,7 @@ describe('herald serve flags', () => {
 
 function run(t: { after(fn: () => void): void }, args: string[], env: Record<string, string> = {}, cwd = process.cwd()) {
   // The CLI itself, not bin/herald.js: its tsx grandchild would outlive a SIGKILL of the wrapper.
-  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), resolve('src/http/cli.ts'), 'serve', ...args], { cwd, env: { ...process.env, NODE_ENV: 'test', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), resolve('src/cli/main.ts'), 'serve', ...args], { cwd, env: { ...process.env, NODE_ENV: 'test', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
   t.after(() => {
     if (child.exitCode === null) child.kill('SIGKILL')
   })

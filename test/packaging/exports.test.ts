@@ -168,7 +168,7 @@ describe('the packed herald package', { timeout: 150_000 }, () => {
   it('ships dist/ and the bin, and nothing from the checkout', () => {
     const stray = pkg.files.filter((p) => !/^(package\.json|README\.md|LICENSE(\.md)?|bin\/herald\.js|dist\/.+\.(js|d\.ts))$/.test(p))
     assert.deepEqual(stray, [], 'only package.json, README, LICENSE, bin/herald.js and dist/*.js|.d.ts belong in the tarball')
-    for (const needed of ['bin/herald.js', 'dist/index.js', 'dist/index.d.ts', 'dist/http/cli.js', 'dist/testing/index.js']) {
+    for (const needed of ['bin/herald.js', 'dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'dist/testing/index.js']) {
       assert.ok(pkg.files.includes(needed), `tarball lacks ${needed}: ${pkg.files.length} files packed`)
     }
   })
@@ -275,6 +275,6 @@ describe('the packed herald package', { timeout: 150_000 }, () => {
     const [code, signal] = await exited
     clearTimeout(timeout)
     assert.deepEqual({ code, signal }, { code: 0, signal: null }, `herald serve did not exit cleanly on SIGTERM\nstderr: ${stderr}`)
-    assert.doesNotMatch(stderr, /tsx|ERR_/, 'the installed bin must run dist/http/cli.js, not the TypeScript source')
+    assert.doesNotMatch(stderr, /tsx|ERR_/, 'the installed bin must run dist/cli/main.js, not the TypeScript source')
   })
 })

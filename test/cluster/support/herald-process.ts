@@ -18,12 +18,12 @@ export interface HeraldProcess {
 }
 
 /**
- * Spawns `node --import tsx src/http/cli.ts serve` with `BROADCAST_CONNECTION=redis` on a free
+ * Spawns `node --import tsx src/cli/main.ts serve` with `BROADCAST_CONNECTION=redis` on a free
  * loopback port and waits until `GET /up` says it joined the cluster.
  */
 export async function spawnHerald(redisUrl: string, env: Record<string, string> = {}): Promise<HeraldProcess> {
   const port = await freePort()
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/http/cli.ts', 'serve'], {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve'], {
     env: {
       ...process.env,
       HOST: '127.0.0.1',

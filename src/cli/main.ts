@@ -1,6 +1,7 @@
-import { isGeneratorCommand } from '../cli/parse-command.js'
-import { serveCommand } from './serve-command.js'
+// The `herald` command: an entry point like the composition root, so it may reach every layer it starts.
 import { startWorkCommand } from '../composition/work-command.js'
+import { serveCommand } from '../http/serve-command.js'
+import { isGeneratorCommand } from './parse-command.js'
 
 const USAGE = `Usage: herald serve [--config <file>] [--host <host>] [--port <port>] [--debug] [--help] [--version]
        herald install [--dir src/broadcasting] [--force]
@@ -14,7 +15,7 @@ async function main(argv: readonly string[]): Promise<number> {
   if (command === 'work') return startWorkCommand()
   if (isGeneratorCommand(command)) {
     // Loaded only for these commands: `serve` never pays for the generators, nor they for Fastify.
-    const { runGenerator } = await import('../cli/run-generator.js')
+    const { runGenerator } = await import('./run-generator.js')
     return runGenerator(command, argv.slice(1), { cwd: process.cwd(), print: (line) => console.log(line) })
   }
   if (command !== 'serve') {
