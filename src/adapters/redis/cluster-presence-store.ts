@@ -2,46 +2,9 @@ import type { LoggerPort } from '../../domain/ports/logger-port.js'
 import type { PresenceMember } from '../../domain/realtime/presence-member.js'
 import type { ClusterLifecycle } from './cluster-lifecycle.js'
 import { ClusterKeys, connectionField, decodePresenceEntry, encodePresenceEntry, type PresenceEntry } from './cluster-keys.js'
+import { JOIN_SCRIPT, LEAVE_SCRIPT, type PresenceCommands } from './cluster-presence-scripts.js'
+import { memberAddedData, mirrorKey, parseInfo, rosterFromInfo, serialiseRoster, splitMirrorKey } from './presence-roster-wire.js'
 import type { RedisClient } from './redis-connection.js'
-
-/**
- * Records a connection in a channel's hashes; returns `{first, HGETALL info}`. `first` is 1 only when
- * this is the user's first connection on the channel anywhere in the cluster, 2 when it is also the return of a
- * user whose `member_removed` webhook was still pending (KEYS[4], cleared: nothing to report). Idempotent per
- * connection (HSETNX), so re-registering after a Redis restart never double-counts.
- */
-const JOIN_SCRIPT = `
-local first = 0
-if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 1 then
-  if redis.call('HINCRBY', KEYS[2], ARGV[2], 1) == 1 then
-    redis.call('HSET', KEYS[3], ARGV[2], ARGV[3])
-    first = 1
-    if redis.call('HDEL', KEYS[4], ARGV[2]) == 1 then first = 2 end
-  end
-end
-return {first, redis.call('HGETALL', KEYS[3])}
-`
-
-/**
- * Removes a connection; returns 1 only when it was the user's last one in the cluster, and then marks the user's
- * `member_removed` pending with token ARGV[3] (KEYS[4], expiring after ARGV[4] ms). Idempotent.
- */
-const LEAVE_SCRIPT = `
-if redis.call('HDEL', KEYS[1], ARGV[1]) == 0 then return 0 end
-if redis.call('HINCRBY', KEYS[2], ARGV[2], -1) <= 0 then
-  redis.call('HDEL', KEYS[2], ARGV[2])
-  redis.call('HDEL', KEYS[3], ARGV[2])
-  redis.call('HSET', KEYS[4], ARGV[2], ARGV[3])
-  redis.call('PEXPIRE', KEYS[4], ARGV[4])
-  return 1
-end
-return 0
-`
-
-interface PresenceCommands {
-  heraldPresenceJoin(conns: string, users: string, info: string, leaving: string, field: string, userId: string, infoJson: string): Promise<[number, string[]]>
-  heraldPresenceLeave(conns: string, users: string, info: string, leaving: string, field: string, userId: string, token: string, ttlMs: number): Promise<number>
-}
 
 /** Sends a presence event to a channel: cluster-wide, or only to this process's connections. */
 export type PresenceAnnouncer = (appId: string, channel: string, event: string, data: string, exceptSocketId?: string) => void
@@ -295,41 +258,4 @@ export class ClusterPresenceStore {
     for (const m of this.#mirror(appId, channel, false)?.values() ?? []) if (!(m.userId in hash)) hash[m.userId] = m.userInfo ?? null
     return serialiseRoster(hash)
   }
-}
-
-function mirrorKey(appId: string, channel: string): string {
-  return `${appId}\u0000${channel}`
-}
-
-function splitMirrorKey(k: string): { appId: string; channel: string } {
-  const at = k.indexOf('\u0000')
-  return { appId: k.slice(0, at), channel: k.slice(at + 1) }
-}
-
-/** `member_added` data, as the single-process hub sends it. */
-function memberAddedData(member: PresenceMember): string {
-  return JSON.stringify(member.userInfo === undefined ? { user_id: member.userId } : { user_id: member.userId, user_info: member.userInfo })
-}
-
-/** Builds the roster from a channel's `info` hash as returned by HGETALL (flat field/value list). */
-function rosterFromInfo(flat: readonly string[]): string {
-  const hash: Record<string, unknown> = {}
-  for (let i = 0; i + 1 < flat.length; i += 2) {
-    hash[flat[i] as string] = parseInfo(flat[i + 1] as string)
-  }
-  return serialiseRoster(hash)
-}
-
-function parseInfo(json: string): unknown {
-  try {
-    return JSON.parse(json) as unknown
-  } catch {
-    // Written by JOIN_SCRIPT from JSON.stringify, so unparsable only if someone else wrote it: show no info.
-    return null
-  }
-}
-
-function serialiseRoster(hash: Record<string, unknown>): string {
-  const ids = Object.keys(hash)
-  return JSON.stringify({ presence: { ids, hash, count: ids.length } })
 }
