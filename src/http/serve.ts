@@ -56,7 +56,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Her
   const first = config.apps[0]
   app.log.info(
     { host, port: actualPort, appId: first?.id, appKey: first?.key },
-    `Herald listening: WebSocket ${https ? 'wss' : 'ws'}://${host}:${actualPort}/app/${first?.key ?? '<key>'}, HTTP API ${https ? 'https' : 'http'}://${host}:${actualPort}/apps/${first?.id ?? '<id>'}`,
+    `Herald listening: WebSocket ${https ? 'wss' : 'ws'}://${host}:${actualPort}/app/${first?.key ?? '<key>'}, HTTP API ${https ? 'https' : 'http'}://${host}:${actualPort}/apps/${first?.id ?? '<id>'}` +
+      (config.server.socketio ? `, Socket.IO ${https ? 'https' : 'http'}://${host}:${actualPort}/socket.io/` : ''),
   )
   return { app, url: `${https ? 'https' : 'http'}://${host}:${actualPort}`, port: actualPort, close: () => app.close() }
 }

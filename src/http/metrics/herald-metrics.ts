@@ -32,7 +32,7 @@ export function createHeraldMetrics(source: HeraldMetricsSource): Registry {
       },
     })
   const total = (name: string, help: string, pick: (s: HubStats) => number) => copiedCounter(registry, name, help, () => pick(source.stats()))
-  perApp('herald_connections', 'Open WebSocket connections on this server.', (a) => a.connections)
+  perApp('herald_connections', 'Open connections on this server (Pusher-protocol WebSocket and Socket.IO).', (a) => a.connections)
   perApp('herald_channels', 'Channels with at least one subscriber on this server.', (a) => a.channels)
   perApp('herald_subscriptions', 'Channel subscriptions on this server.', (a) => a.subscriptions)
   total('herald_events_published_total', 'Events published to a channel on this server (per channel, member events included).', (s) => s.eventsPublished)
