@@ -60,7 +60,9 @@ async function registerWebSocket(fastify: FastifyInstance, prefix: string, handl
     }, (socket, request) => {
       // @fastify/websocket's own error listener closes over the request and reply for the socket's lifetime;
       // `accept` installs the one that stays (it logs, and ws closes the socket after an error anyway).
-      socket.removeAllListeners('error')
+      // One by one, not removeAllListeners('error'): that deletes the key and leaves the socket's listener table
+      // a dictionary, about half a KiB more per idle connection.
+      for (const listener of socket.listeners('error')) socket.removeListener('error', listener as (err: Error) => void)
       // Read what the handshake needs now; the request object is not kept after the upgrade.
       // The request's TCP socket is the one ws writes to; kept (not the request) for write batching.
       handler.accept(socket, { appKey: request.params.key, protocol: request.query.protocol, origin: request.headers.origin, ip: request.ip }, request.raw.socket)
