@@ -3,34 +3,13 @@ import { after, before, test } from 'node:test'
 import Echo from 'laravel-echo'
 import { waitFor } from '../helpers/wait-for.js'
 import { Pusher } from './support/pusher-js.js'
-import { startHerald, type TestHerald } from './support/start-herald.js'
-
-interface User {
-  id: string
-  name: string
-}
-const users = new Map<string, User>([
-  ['tok-ann', { id: '1', name: 'Ann' }],
-  ['tok-bo', { id: '2', name: 'Bo' }],
-])
+import { startOrdersChatApp, type User } from './support/orders-chat-app.js'
+import type { TestHerald } from './support/start-herald.js'
 
 let server: TestHerald
 const echos: Echo<'pusher' | 'reverb'>[] = []
 before(async () => {
-  server = await startHerald(
-    { authenticate: (request) => users.get(request.headers.authorization?.replace(/^Bearer /, '') ?? '') ?? null },
-    (app) => {
-      app.herald.channels
-        .channel('orders.{id}', (user: User, { id }: { id: string }) => id === `${user.id}00`)
-        .channel('chat', (user: User) => ({ id: user.id, name: user.name }))
-      app.post('/ship', async (request) => {
-        const pending = app.herald.broadcasting.private('orders.100')
-        if (request.socketId !== null) pending.toOthers(request.socketId)
-        await pending.broadcast('OrderShipped', { id: 100 })
-        return { ok: true }
-      })
-    },
-  )
+  server = await startOrdersChatApp()
 })
 after(async () => {
   for (const e of echos) e.disconnect()
