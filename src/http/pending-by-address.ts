@@ -24,6 +24,11 @@ export class PendingByAddress {
     return this.#refused
   }
 
+  /** True when `address` is at the cap: {@link tryAcquire} would refuse it (nothing is counted). */
+  atCap(address: string): boolean {
+    return this.#max > 0 && (this.#pending.get(address) ?? 0) >= this.#max
+  }
+
   /** Counts one more item for `address`, or returns false (and counts a refusal) when it is at the cap. */
   tryAcquire(address: string): boolean {
     const current = this.#pending.get(address) ?? 0

@@ -19,6 +19,9 @@ import type { HeraldFacade } from './fastify-types.js'
 import { parsePluginOptions, type HeraldPluginOptions } from './plugin-options.js'
 import { broadcastingAuthRoutes } from './routes/broadcasting-auth.js'
 import { pusherApiRoutes } from './routes/pusher-api/index.js'
+import { DirectEvents } from './routes/pusher-api/direct-events.js'
+import { offerDirectEvents } from './direct-routing.js'
+import { DEFAULT_API_TIMESTAMP_WINDOW_SECONDS } from '../domain/auth/api-request-signature.js'
 import { metricsRoute } from './routes/metrics.js'
 import { registerAbuseMetrics } from './metrics/abuse-metrics.js'
 import { registerWebhookMetrics } from './metrics/webhook-metrics.js'
@@ -166,6 +169,12 @@ const heraldPlugin: FastifyPluginAsync<HeraldPluginOptions> = async (fastify, op
   })
   await fastify.register(pusherApiRoutes, { prefix, apps: appProvider, hub: serverHub.hub, rates: serverHub.rates })
   pending.seal()
+  // Used only when the server's owner installs it (herald serve: direct-routing.ts).
+  const direct = new DirectEvents({
+    apps: appProvider, hub: serverHub.hub, rates: serverHub.rates, pending: pending.counts, prefix: fastify.prefix + prefix, timestampWindowSeconds: DEFAULT_API_TIMESTAMP_WINDOW_SECONDS, logger,
+  })
+  offerDirectEvents(fastify, direct)
+  fastify.addHook('preClose', async () => direct.stop())
 }
 
 /**

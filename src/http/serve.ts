@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify'
 import { loadConfig } from '../config/load-config.js'
 import type { HeraldConfigInput } from '../config/schema.js'
+import { routeEventsDirectly } from './direct-routing.js'
 import { herald } from './plugin.js'
 import { ServerLogController } from './server-log-controller.js'
 import { httpsOptionsFor } from './tls-options.js'
@@ -50,6 +51,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Her
     ...(https === undefined ? {} : { https }),
   })
   await app.register(herald, { config, shutdownTimeoutMs: options.shutdownTimeoutMs ?? 5000 })
+  // Publishes skip Fastify's request lifecycle (routes/pusher-api/direct-events.ts), except when every request must
+  // show in the debug log or the client address comes from a proxy's headers (Fastify's trustProxy).
+  if (!trustProxy && app.log.level !== 'debug' && app.log.level !== 'trace') routeEventsDirectly(app)
   await app.listen({ host, port })
   const address = app.server.address()
   const actualPort = typeof address === 'object' && address !== null ? address.port : port

@@ -18,6 +18,8 @@ export interface SignedRequestOptions {
   readonly bodyMd5?: string
   /** Replaces the computed signature. */
   readonly signature?: string
+  /** Sends the request (default: the global fetch); e.g. a function that passes it to `fastify.inject`. */
+  readonly fetch?: (url: string, init: { method: string; body?: string }) => Promise<Response>
 }
 
 /**
@@ -38,7 +40,8 @@ export async function signedApiRequest(options: SignedRequestOptions): Promise<{
     .join('&')
   const signature = options.signature ?? createHmac('sha256', options.secret).update(`${options.method}\n${options.path}\n${query}`).digest('hex')
   const url = `${options.baseUrl}${options.mountPrefix ?? ''}${options.path}?${query}&auth_signature=${signature}`
-  const response = await fetch(url, {
+  const send = options.fetch ?? ((u: string, init: RequestInit) => fetch(u, init))
+  const response = await send(url, {
     method: options.method,
     ...(options.body !== undefined ? { body: options.body, headers: { 'content-type': 'application/json' } } : {}),
     signal: AbortSignal.timeout(5000),

@@ -1,12 +1,13 @@
 import type { FastifyRequest, onRequestAsyncHookHandler, preValidationAsyncHookHandler } from 'fastify'
-import { tryParseApiQuery, verifyApiRequestBody, verifyApiRequestQuery, type ApiQuery } from '../../../domain/auth/api-request-signature.js'
-import { InvalidApiSignatureError, InvalidRequestError, RateLimitedError, UnknownAppError } from '../../../domain/errors.js'
+import { DEFAULT_API_TIMESTAMP_WINDOW_SECONDS, verifyApiRequestBody, type ApiQuery } from '../../../domain/auth/api-request-signature.js'
+import { InvalidApiSignatureError, UnknownAppError } from '../../../domain/errors.js'
 import type { AppProvider } from '../../../domain/ports/app-provider-port.js'
 import type { HeraldApp } from '../../../domain/realtime/herald-app.js'
 import type { ServerRateLimits } from '../../../domain/realtime/server-rate-limits.js'
 import { setApiRequestContext } from './api-request-context.js'
 import { assertBodyFits } from './body-limits.js'
 import { rawBodyOf } from './raw-body-parser.js'
+import { checkSignedQuery } from './signed-query-check.js'
 
 /** Options of {@link createSignatureCheck}. */
 export interface SignatureCheckOptions {
@@ -50,23 +51,12 @@ export function createSignatureCheck(options: SignatureCheckOptions): SignatureC
       const app = await options.apps.byId(appId)
       if (app === undefined) throw new UnknownAppError(appId)
 
-      const queryStart = request.url.indexOf('?')
-      const path = queryStart === -1 ? request.url : request.url.slice(0, queryStart)
-      const query = tryParseApiQuery(queryStart === -1 ? '' : request.url.slice(queryStart + 1))
-      if (query === undefined) throw new InvalidRequestError('query string', 'contains a malformed percent-escape')
-
-      const check = verifyApiRequestQuery(app, {
-        method: request.method,
-        paths: signedPathCandidates(path, options.prefix),
-        query,
-        nowSeconds: now(),
-        timestampWindowSeconds: options.timestampWindowSeconds,
+      const query = checkSignedQuery(app, request.method, request.url, {
+        timestampWindowSeconds: options.timestampWindowSeconds ?? DEFAULT_API_TIMESTAMP_WINDOW_SECONDS,
+        prefix: options.prefix,
+        rates: options.rates,
+        nowSeconds: now,
       })
-      if (!check.ok) throw new InvalidApiSignatureError(check.problem, check.message)
-      // Counted once signed: a stranger who knows only the app id cannot use up the app's requests.
-      if (options.rates !== undefined && !options.rates.allowApiRequest(app)) {
-        throw new RateLimitedError(`App ${JSON.stringify(app.id)} is over its limit of ${app.maxApiRequestsPerSecond} API requests per second`, options.rates.retryAfterSeconds())
-      }
       verified.set(request, { app, query })
       assertBodyFits(request, app, options.prefix)
     },
@@ -79,19 +69,4 @@ export function createSignatureCheck(options: SignatureCheckOptions): SignatureC
       setApiRequestContext(request, { app: head.app, query: head.query, body: raw.toString('utf8') })
     },
   }
-}
-
-/** The path without the mount prefix (what the SDKs sign), then as received, then percent-decoded. */
-function signedPathCandidates(path: string, prefix: string): string[] {
-  const candidates = new Set<string>()
-  if (prefix !== '' && path.startsWith(prefix)) candidates.add(path.slice(prefix.length))
-  candidates.add(path)
-  for (const candidate of [...candidates]) {
-    try {
-      candidates.add(decodeURIComponent(candidate))
-    } catch {
-      // Not decodable: the raw candidates above are the only ones a client could have signed.
-    }
-  }
-  return [...candidates]
 }
