@@ -26,8 +26,14 @@ export class RoundRobinPublisher {
 }
 
 export async function totalCpuMicros(servers: readonly ServerHandle[]): Promise<number> {
+  return (await totalCounters(servers)).cpuMicros
+}
+
+/** Server CPU time and write syscalls summed over `servers` (writeSyscalls -1 when any server cannot tell). */
+async function totalCounters(servers: readonly ServerHandle[]): Promise<{ cpuMicros: number; writeSyscalls: number }> {
   const stats = await Promise.all(servers.map((s) => s.stats()))
-  return stats.reduce((n, s) => n + s.cpuMicros, 0)
+  const writes = stats.some((s) => !(s.writeSyscalls >= 0)) ? -1 : stats.reduce((n, s) => n + s.writeSyscalls, 0)
+  return { cpuMicros: stats.reduce((n, s) => n + s.cpuMicros, 0), writeSyscalls: writes }
 }
 
 /** One measured window: what was published, what arrived, and what it cost the server(s). */
@@ -37,6 +43,8 @@ export interface Window {
   report: PoolReport
   seconds: number
   serverCpuMicros: number
+  /** Write-like syscalls the server(s) made in the window; undefined where the platform cannot tell. */
+  serverWriteSyscalls: number | undefined
   publishErrors: number
   firstPublishError: string | undefined
 }
@@ -62,7 +70,7 @@ export async function measureWindow(options: WindowOptions): Promise<Window> {
   const { servers, pool, publisher, subscribers, durationMs } = options
   const window = options.window ?? 16
   await pool.reset()
-  const cpuBefore = await totalCpuMicros(servers)
+  const before = await totalCounters(servers)
   const firstSeq = publisher.seq
   let inFlight = 0
   let publishErrors = 0
@@ -101,7 +109,9 @@ export async function measureWindow(options: WindowOptions): Promise<Window> {
   const drainDeadline = performance.now() + (options.drainTimeoutMs ?? 10_000)
   while ((pool.deliveries < expected || inFlight > 0) && performance.now() < drainDeadline) await delay(5)
   const seconds = (performance.now() - started) / 1000
-  const serverCpuMicros = (await totalCpuMicros(servers)) - cpuBefore
+  const counters = await totalCounters(servers)
+  const serverCpuMicros = counters.cpuMicros - before.cpuMicros
+  const serverWriteSyscalls = counters.writeSyscalls < 0 || before.writeSyscalls < 0 ? undefined : counters.writeSyscalls - before.writeSyscalls
   const report = await pool.report()
-  return { events: events - publishErrors, expected: (events - publishErrors) * subscribers, report, seconds, serverCpuMicros, publishErrors, firstPublishError }
+  return { events: events - publishErrors, expected: (events - publishErrors) * subscribers, report, seconds, serverCpuMicros, serverWriteSyscalls, publishErrors, firstPublishError }
 }

@@ -100,6 +100,8 @@ export interface ServerHandle {
 /** What the bench agent reports about its process. */
 export interface AgentStats {
   cpuMicros: number
+  /** Write-like syscalls so far (Linux /proc/self/io syscw); -1 where unknown. */
+  writeSyscalls: number
   rss: number
   heapUsed: number
   external: number

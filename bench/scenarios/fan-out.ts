@@ -11,7 +11,7 @@ export interface FanOutOptions {
 }
 
 /** Numbers of one window, or why it does not count. */
-export function windowFigures(w: Window): { deliveriesPerSec: number; cpuPerDelivery: number; problem: string | undefined } {
+export function windowFigures(w: Window): { deliveriesPerSec: number; cpuPerDelivery: number; deliveriesPerWrite: number; problem: string | undefined } {
   const lost = w.expected - w.report.deliveries
   const problems = [
     w.publishErrors > 0 ? `${w.publishErrors} publish errors (${w.firstPublishError})` : '',
@@ -23,6 +23,7 @@ export function windowFigures(w: Window): { deliveriesPerSec: number; cpuPerDeli
   return {
     deliveriesPerSec: w.report.deliveries / w.seconds,
     cpuPerDelivery: w.report.deliveries > 0 ? w.serverCpuMicros / w.report.deliveries : Number.NaN,
+    deliveriesPerWrite: w.serverWriteSyscalls !== undefined && w.serverWriteSyscalls > 0 ? w.report.deliveries / w.serverWriteSyscalls : Number.NaN,
     problem: problems.length > 0 ? problems.join('; ') : undefined,
   }
 }
@@ -49,10 +50,11 @@ export async function runFanOut(ctx: ScenarioContext, options: FanOutOptions): P
   return {
     id: 'fanout',
     title: 'Fan-out',
-    description: `N subscribers on one channel; events (≈100 B) published through the HTTP API as fast as the server and clients accept (≤16 undelivered events in flight); ${options.seconds} s per run. "µs/delivery" = server process CPU time (user+sys) ÷ deliveries. "server CPU %" (one core) far below 100 means the clients, not the server, set the pace: µs/delivery then measures a lightly loaded server.`,
+    description: `N subscribers on one channel; events (≈100 B) published through the HTTP API as fast as the server and clients accept (≤16 undelivered events in flight); ${options.seconds} s per run. "µs/delivery" = server process CPU time (user+sys) ÷ deliveries; "deliveries per write syscall" = deliveries ÷ the server's write-like syscalls (Linux syscw): above 1, frames of several events left a socket together. "server CPU %" (one core) far below 100 means the clients, not the server, set the pace: µs/delivery then measures a lightly loaded server.`,
     columns: [
       { key: 'deliveriesPerSec', title: 'deliveries/s', digits: 0 },
       { key: 'cpuPerDelivery', title: 'server CPU µs/delivery', digits: 2, ratio: true },
+      { key: 'deliveriesPerWrite', title: 'deliveries per write syscall', digits: 2 },
       { key: 'events', title: 'events/run', digits: 0 },
       { key: 'cpuPercent', title: 'server CPU %', digits: 0 },
     ],
@@ -88,6 +90,7 @@ export function fanOutMetrics(group: string, target: string, windows: Window[]):
     metrics: {
       deliveriesPerSec: summarize(figures.map((f) => f.deliveriesPerSec)),
       cpuPerDelivery: summarize(figures.map((f) => f.cpuPerDelivery)),
+      deliveriesPerWrite: summarize(figures.map((f) => f.deliveriesPerWrite)),
       events: summarize(windows.map((w) => w.events)),
       cpuPercent: summarize(windows.map((w) => (w.serverCpuMicros / (w.seconds * 1e6)) * 100)),
     },

@@ -6,7 +6,7 @@
  */
 import { createServer, type ServerResponse } from 'node:http'
 import { Session } from 'node:inspector'
-import { writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { writeHeapSnapshot } from 'node:v8'
 
 const port = Number(process.env['BENCH_AGENT_PORT'])
@@ -24,10 +24,20 @@ function post<T>(method: string, params?: object): Promise<T> {
   })
 }
 
+/** Write-like syscalls (write, writev, sendmsg…) this process made so far: Linux's `syscw`; -1 where unknown. */
+function writeSyscalls(): number {
+  try {
+    const match = /^syscw:\s*(\d+)$/m.exec(readFileSync('/proc/self/io', 'utf8'))
+    return match === null ? -1 : Number(match[1])
+  } catch {
+    return -1
+  }
+}
+
 function snapshot(): object {
   const cpu = process.cpuUsage()
   const mem = process.memoryUsage()
-  return { cpuMicros: cpu.user + cpu.system, rss: mem.rss, heapUsed: mem.heapUsed, external: mem.external, arrayBuffers: mem.arrayBuffers }
+  return { cpuMicros: cpu.user + cpu.system, writeSyscalls: writeSyscalls(), rss: mem.rss, heapUsed: mem.heapUsed, external: mem.external, arrayBuffers: mem.arrayBuffers }
 }
 
 function reply(res: ServerResponse, body: object): void {
