@@ -104,7 +104,8 @@ export class FrameGuards {
     for (const listener of downstream) transport.removeListener('data', listener)
     this.#watched.set(transport, { tracker: new FrameTracker(limit), downstream, socket, transport, limit, since: 0 })
     transport.on('data', this.#onData)
-    transport.once('close', this.#onClose)
+    // `on`, not `once`: a socket closes once, and once() would add a wrapper object and a bound function per connection.
+    transport.on('close', this.#onClose)
   }
 
   /** Closes connections whose unfinished frame is older than the bound. Runs on the guards' own timer. */
