@@ -158,8 +158,9 @@ export class Broadcasting {
   }
 
   /**
-   * A hold for broadcasts that must wait for a database transaction: `hold.event(e)` resolves the
-   * message now, `commit()` sends (or queues) them, `rollback()` drops them. See {@link BroadcastHold}.
+   * A hold for broadcasts that must wait for a database transaction: `hold.event(e)` (an event, or an
+   * anonymous broadcast passed unawaited) resolves the message now, `commit()` sends (or queues) them,
+   * `rollback()` drops them. See {@link BroadcastHold}.
    */
   hold(): BroadcastHold {
     return new BroadcastHold((event, target) => this.#prepareEvent(event, target))
