@@ -43,8 +43,10 @@ export function prepareHeldBroadcast(broadcast: AnonymousBroadcast): PreparedSen
  * skips the queue. Channels and the name are validated when set, so a typo fails at the line that made
  * it; the socket id, whose rule depends on the connection, and the connections when sent.
  *
- * Public methods: Laravel's `AnonymousEvent` surface (`via`, `as`, `with`, `toOthers`, `send`,
- * `sendNow`), its queueable `onQueue`/`onConnection`, the `broadcast` shorthand and `then`.
+ * Public methods (more than the usual seven, to keep Laravel's names): `AnonymousEvent`'s `via`, `as`,
+ * `with`, `toOthers`, `send`, `sendNow`; `onQueue`/`onConnection`, named after Laravel's queueable jobs
+ * (its `AnonymousEvent` cannot pick a queue; an event here can, so this can too); the `broadcast`
+ * shorthand; and `then`, so awaiting sends.
  *
  * @example
  * await broadcasting.on('orders.1').as('OrderPlaced').with({ id: 1 }).toOthers(socketId).send()
