@@ -46,8 +46,10 @@ const config = loadConfig({ default: 'log', queue: { default: 'bullmq', connecti
 const broadcasting = createBroadcasting(config, {}, createQueues(config.queue!))
 
 await broadcasting.event(new TypingStarted()) // ShouldBroadcastNow: sent at once
+await broadcasting.private('chat.1').broadcast('MessageRead', { id: 7 }).sendNow() // anonymous, sent at once
 await broadcasting.event(new OrderShipped(42)) // stored in Redis; resolves without waiting for the driver
-console.log('dispatched: the order event is queued')
+await broadcasting.private('orders.42').broadcast('OrderNoted', { note: 'gift' }) // anonymous: queued too
+console.log('dispatched: the order events are queued')
 
 // In your app this is `npx herald work`, or a worker started next to your server like this one.
 const worker = await startBroadcastWorker({ broadcasting, queue: config.queue! })

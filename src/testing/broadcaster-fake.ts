@@ -6,7 +6,7 @@ import type { Channel } from '../domain/channels/channel.js'
 import type { BroadcasterPort } from '../domain/ports/broadcaster-port.js'
 import type { BroadcastJob } from '../domain/queue/broadcast-job.js'
 import { BROADCAST_NOTIFICATION_EVENT } from '../domain/notifications/broadcast-notification.js'
-import { formatCalls } from './format-calls.js'
+import { formatCalls, formatJobs } from './format-calls.js'
 import { QueuedJobs } from './queued-jobs.js'
 
 // The union of the built-in drivers' socket-id rules (the widest is ably's).
@@ -41,7 +41,8 @@ export class BroadcasterFake implements BroadcasterPort {
 
   /**
    * Swaps a new fake in for every connection and every queue connection of `broadcasting`;
-   * `uninstall()` puts them back. Queued events are recorded as queued (`assertQueued`) and, by
+   * `uninstall()` puts them back. Queued events and anonymous broadcasts (`send()`, not `sendNow()`)
+   * are recorded as queued (`assertQueued`, `assertQueuedOn`) and, by
    * default, delivered at once as the sync queue does; with `{ holdQueued: true }` they wait for
    * `runQueued()`, as they would for a worker.
    */
@@ -67,25 +68,40 @@ export class BroadcasterFake implements BroadcasterPort {
     await this.#queued.run()
   }
 
-  /** Asserts that at least one matching event was queued (not `ShouldBroadcastNow`). */
+  /**
+   * Asserts that at least one matching event was queued (not `ShouldBroadcastNow`, not `sendNow()`).
+   * Anonymous broadcasts are matched by their event name (`'AnonymousEvent'` without `as()`).
+   */
   assertQueued(event: EventSelector, predicate?: (job: BroadcastJob) => boolean): void {
     if (this.#matchingJobs(event).some((job) => predicate === undefined || predicate(job))) return
     const what = predicate === undefined ? describeSelector(event) : `${describeSelector(event)} matching the predicate`
-    this.#fail(`Expected ${what} to be queued, but it was not.`, this.#queued.jobs.map((j) => j.message.event), describeSelector(event), 'assertQueued')
+    this.#failQueued(`Expected ${what} to be queued, but it was not.`, this.#queued.jobs.map((j) => j.message.event), describeSelector(event), 'assertQueued')
+  }
+
+  /** Asserts that `event` was queued for `channel` (a wire name such as `private-orders.1`, or a `Channel`). */
+  assertQueuedOn(channel: string | Channel, event: EventSelector): void {
+    const wire = channel.toString()
+    if (this.#matchingJobs(event).some((job) => job.message.channels.includes(wire))) return
+    this.#failQueued(
+      `Expected ${describeSelector(event)} to be queued on channel '${wire}', but it was not.`,
+      this.#queued.jobs.map((j) => `${j.message.event} on [${j.message.channels.join(', ')}]`),
+      `${describeSelector(event)} on [${wire}]`,
+      'assertQueuedOn',
+    )
   }
 
   /** Asserts that no matching event was queued. */
   assertNotQueued(event: EventSelector): void {
     const count = this.#matchingJobs(event).length
     if (count === 0) return
-    this.#fail(`Expected ${describeSelector(event)} not to be queued, but it was queued ${plural(count)}.`, count, 0, 'assertNotQueued')
+    this.#failQueued(`Expected ${describeSelector(event)} not to be queued, but it was queued ${plural(count)}.`, count, 0, 'assertNotQueued')
   }
 
   /** Asserts that nothing was queued. */
   assertNothingQueued(): void {
     const jobs = this.#queued.jobs
     if (jobs.length === 0) return
-    this.#fail(`Expected nothing to be queued, but ${plural(jobs.length, 'job')} ${jobs.length === 1 ? 'was' : 'were'} queued.`, jobs.map((j) => j.message.event), [], 'assertNothingQueued')
+    this.#failQueued(`Expected nothing to be queued, but ${plural(jobs.length, 'job')} ${jobs.length === 1 ? 'was' : 'were'} queued.`, jobs.map((j) => j.message.event), [], 'assertNothingQueued')
   }
 
   /**
@@ -204,6 +220,10 @@ export class BroadcasterFake implements BroadcasterPort {
 
   #fail(summary: string, actual: unknown, expected: unknown, operator: string): never {
     throw new AssertionError({ message: `${summary}\n${formatCalls(this.#calls)}`, actual, expected, operator })
+  }
+
+  #failQueued(summary: string, actual: unknown, expected: unknown, operator: string): never {
+    throw new AssertionError({ message: `${summary}\n${formatJobs(this.#queued.jobs)}`, actual, expected, operator })
   }
 }
 

@@ -3,4 +3,4 @@
  * so it works under node:test, Vitest, Jest or Mocha alike.
  */
 export { BroadcasterFake, type EventClass, type EventSelector } from './broadcaster-fake.js'
-export { formatCalls, previewPayload, PAYLOAD_PREVIEW_LENGTH } from './format-calls.js'
+export { formatCalls, formatJobs, previewPayload, PAYLOAD_PREVIEW_LENGTH } from './format-calls.js'

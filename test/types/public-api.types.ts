@@ -66,6 +66,13 @@ export type Facade = Expect<Equal<typeof app.herald, HeraldFacade>>
 app.post('/orders/:id/ship', async (request) => {
   type _SocketId = Expect<Equal<typeof request.socketId, string | null>>
   await app.herald.broadcasting.event(new OrderShipped(1)).toOthers(request.socketId)
+  // Anonymous broadcasts: queued by send() or awaiting, sent at once by sendNow(); a hold takes them unawaited.
+  const sentNow: Promise<void> = app.herald.broadcasting.private('orders.1').broadcast('Shipped').toOthers(request.socketId).sendNow()
+  await sentNow
+  await app.herald.broadcasting.channel('orders').onQueue('priority').onConnection('bullmq').send()
+  await app.herald.broadcasting.hold().event(app.herald.broadcasting.channel('orders'))
+  // @ts-expect-error -- a hold takes the target of an event, not of an anonymous broadcast (it carries its own)
+  await app.herald.broadcasting.hold().event(app.herald.broadcasting.channel('orders'), { socketId: '1.2' })
   return { ok: true }
 })
 // @ts-expect-error -- plugin options are checked: no such option

@@ -1,9 +1,10 @@
 import { InvalidEventError } from '../errors.js'
 import type { ShouldBroadcast } from '../events/should-broadcast.js'
+import { AnonymousBroadcast, prepareHeldBroadcast } from './anonymous-broadcast.js'
 import type { BroadcastTarget } from './pending-broadcast.js'
+import type { PreparedSend } from './prepared-send.js'
 
-/** A prepared broadcast: its message is already resolved; calling it sends (or queues) it. */
-export type PreparedSend = () => Promise<void>
+export type { PreparedSend } from './prepared-send.js'
 
 /** Resolves an event into a prepared send now (`null` when there is nothing to send). Supplied by the `Broadcasting` manager. */
 export type PrepareEvent = (event: ShouldBroadcast, target: BroadcastTarget) => Promise<PreparedSend | null>
@@ -32,11 +33,22 @@ export class BroadcastHold {
 
   /**
    * Resolves the event's message now (channels, name, payload; a bad one throws here) and holds it.
-   * @throws InvalidEventError when the hold has no manager behind it or is no longer open.
+   * An anonymous broadcast (`hold.event(broadcasting.on('orders').as('E').with(data))`, not awaited)
+   * is held the same way, with the connections, queue and `toOthers` chained on it; the hold then owns
+   * it, so awaiting it afterwards sends nothing.
+   * @throws InvalidEventError when the hold has no manager behind it or is no longer open, or the
+   *   anonymous broadcast was already sent.
    */
-  async event(event: ShouldBroadcast, target: BroadcastTarget = {}): Promise<void> {
-    if (this.#prepare === undefined) throw new InvalidEventError('this hold has no Broadcasting manager; create it with broadcasting.hold()')
+  event(event: AnonymousBroadcast): Promise<void>
+  event(event: ShouldBroadcast, target?: BroadcastTarget): Promise<void>
+  async event(event: ShouldBroadcast | AnonymousBroadcast, target: BroadcastTarget = {}): Promise<void> {
     this.#assertOpen()
+    if (event instanceof AnonymousBroadcast) {
+      const send = prepareHeldBroadcast(event)
+      if (send !== null) this.add(send)
+      return
+    }
+    if (this.#prepare === undefined) throw new InvalidEventError('this hold has no Broadcasting manager; create it with broadcasting.hold()')
     const send = await this.#prepare(event, target)
     if (send !== null) this.add(send)
   }

@@ -3,11 +3,11 @@ import { isValidSocketId as isPusherSocketId } from '../auth/socket-id.js'
 import { BroadcastTimedOutError, InvalidEventError, InvalidSocketIdError, UnknownConnectionError, UnknownQueueConnectionError } from '../errors.js'
 import { isShouldBroadcast, isShouldBroadcastNow, queueSettingOf, type ShouldBroadcast } from '../events/should-broadcast.js'
 import type { BroadcasterPort } from '../ports/broadcaster-port.js'
-import { createBroadcastJob, type BroadcastJob } from '../queue/broadcast-job.js'
+import { createBroadcastJob, type BroadcastJob, type QueueSettings } from '../queue/broadcast-job.js'
 import type { QueuePort } from '../queue/queue-port.js'
 import { TIMED_OUT, withinDeadline } from '../within-deadline.js'
 import { BroadcastHold, type PreparedSend } from './broadcast-hold.js'
-import { AnonymousBroadcast } from './anonymous-broadcast.js'
+import { AnonymousBroadcast, type AnonymousRoute } from './anonymous-broadcast.js'
 import type { BroadcastMessage } from './broadcast-message.js'
 import { messageFromEvent } from './message-from-event.js'
 import { PendingBroadcast, type BroadcastTarget } from './pending-broadcast.js'
@@ -109,9 +109,12 @@ export class Broadcasting {
     return new PendingBroadcast(event, (e, target) => this.#sendEvent(e, target))
   }
 
-  /** An anonymous broadcast on the given channels (Laravel's `Broadcast::on()`). */
+  /**
+   * An anonymous broadcast on the given channels (Laravel's `Broadcast::on()`): queued like an event by
+   * `send()` (sent at once with the `sync` queue, the default), sent at once by `sendNow()`.
+   */
   on(channels: Channels): AnonymousBroadcast {
-    return new AnonymousBroadcast(channels, (message, connection) => this.#sendMessage(message, connection))
+    return new AnonymousBroadcast(channels, (message, route) => this.#prepareMessage(message, route))
   }
 
   /** An anonymous broadcast on a public channel: `channel('orders').broadcast('OrderCreated', data)`. */
@@ -155,8 +158,9 @@ export class Broadcasting {
   }
 
   /**
-   * A hold for broadcasts that must wait for a database transaction: `hold.event(e)` resolves the
-   * message now, `commit()` sends (or queues) them, `rollback()` drops them. See {@link BroadcastHold}.
+   * A hold for broadcasts that must wait for a database transaction: `hold.event(e)` (an event, or an
+   * anonymous broadcast passed unawaited) resolves the message now, `commit()` sends (or queues) them,
+   * `rollback()` drops them. See {@link BroadcastHold}.
    */
   hold(): BroadcastHold {
     return new BroadcastHold((event, target) => this.#prepareEvent(event, target))
@@ -201,20 +205,29 @@ export class Broadcasting {
     assertSocketIdFor(port, name, target.socketId)
     const message = await messageFromEvent(event, target.socketId)
     if (message === null) return null
-    if (queue === undefined) return () => port.broadcast(message)
-    const job = createBroadcastJob(message, name, {
+    return this.#sendOrQueue(message, name, port, queue, {
       tries: queueSettingOf(event, 'tries'),
       backoff: queueSettingOf(event, 'backoff'),
       timeout: queueSettingOf(event, 'timeout'),
     })
-    return () => queue.push(job, (j) => this.deliver(j))
   }
 
-  async #sendMessage(message: BroadcastMessage, connection: string | undefined): Promise<void> {
-    const name = connection ?? this.#default
+  /** The anonymous-broadcast side of {@link #prepareEvent}: the message is already resolved, the checks are the same. */
+  #prepareMessage(message: BroadcastMessage, route: AnonymousRoute): PreparedSend | null {
+    const name = route.connection ?? this.#default
     const port = this.connection(name)
+    const queue = this.#queues === undefined || route.now ? undefined : this.queue(route.queueConnection)
     assertSocketIdFor(port, name, message.socketId)
-    if (message.channels.length > 0) await port.broadcast(message)
+    // As for events, no channels means nothing to send, and nothing to queue.
+    if (message.channels.length === 0) return null
+    return this.#sendOrQueue(message, name, port, queue, {})
+  }
+
+  /** Sends directly when there is no queue; otherwise builds the job now (a bad setting throws here) and pushes it when called. */
+  #sendOrQueue(message: BroadcastMessage, connection: string, port: BroadcasterPort, queue: QueuePort | undefined, settings: QueueSettings): PreparedSend {
+    if (queue === undefined) return () => port.broadcast(message)
+    const job = createBroadcastJob(message, connection, settings)
+    return () => queue.push(job, (j) => this.deliver(j))
   }
 }
 
