@@ -29,7 +29,7 @@ async function otherClients(): Promise<number> {
   return list.trim().split('\n').length - 1
 }
 
-const config = (apps: object[]) =>
+const config = (apps: { id: string; key: string; secret: string }[]) =>
   loadConfig({ apps, queue: { default: 'bullmq', connections: { bullmq: { driver: 'bullmq', url: redis.url, prefix: 'lifecycle-rule' } } } }, {})
 
 test('config apps without webhooks keep the in-memory sender even with a bullmq default: nothing connects to Redis', async () => {
