@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict'
 import { createServer, type Server } from 'node:http'
 import { after, before, describe, test } from 'node:test'
+import Echo from 'laravel-echo'
 import { Client } from 'pg'
 import PusherServer from 'pusher'
 import { io, type Socket } from 'socket.io-client'
@@ -106,6 +107,19 @@ describe('PostgreSQL-only apps: Socket.IO clients and webhooks', () => {
     await api(server.port).trigger('news', 'Headline', { title: 'from a row' })
     await waitFor(() => got.length === 1, { what: 'the event on the PostgreSQL app\'s Socket.IO client' })
     assert.deepEqual(got, [['news', { title: 'from a row' }]])
+
+    // Laravel Echo's socket.io connector passes its options (query included) to socket.io-client.
+    const echo = new Echo<'socket.io'>({ broadcaster: 'socket.io', host: `http://127.0.0.1:${server.port}`, client: io, forceNew: true, query: { appKey: PG_APP.key } } as never)
+    try {
+      const heard: unknown[] = []
+      echo.channel('orders').listen('.OrderShipped', (e: unknown) => heard.push(e))
+      await waitFor(async () => (await api(server.port).get({ path: '/channels/orders' }).then((r) => r.json() as Promise<{ occupied: boolean }>)).occupied, { what: 'Echo to join orders' })
+      await api(server.port).trigger('orders', 'OrderShipped', { id: 42 })
+      await waitFor(() => heard.length === 1, { what: 'the event on Echo' })
+      assert.deepEqual(heard, [{ id: 42 }])
+    } finally {
+      echo.disconnect()
+    }
   })
 
   test('its webhooks (channel_occupied, member_added) are delivered, signed with the row\'s key and secret', async () => {
