@@ -53,6 +53,7 @@ export async function createServerLifecycle(apps: StaticAppLookup | LifecycleApp
     pipeline,
     stats: () => delivery.stats(),
     async close(graceMs = CLOSE_GRACE_MS) {
+      if (!listed) apps.close()
       pipeline.flush()
       await delivery.close(graceMs)
     },

@@ -29,10 +29,10 @@ function slowSource(rows: Record<string, WebhookApp>) {
 }
 
 test('LifecycleApps: an app never seen waits for one lookup; a remembered one answers at once; stale ones refresh in the background', async () => {
-  let now = 1000
+  const timers = new ManualTimers()
   const rows: Record<string, WebhookApp> = { 'db-app': HOOKED }
   const source = slowSource(rows)
-  const apps = new LifecycleApps({ lookup: source.lookup, refreshMs: 5000, onError: () => assert.fail('no error expected'), now: () => now })
+  const apps = new LifecycleApps({ lookup: source.lookup, refreshMs: 5000, onError: () => assert.fail('no error expected'), schedule: timers.schedule })
 
   assert.equal(apps.app('db-app'), undefined)
   const first = apps.ready('db-app')
@@ -45,9 +45,13 @@ test('LifecycleApps: an app never seen waits for one lookup; a remembered one an
   assert.deepEqual(source.lookups, ['db-app'])
 
   rows['db-app'] = { ...HOOKED, secret: 'rotated' }
-  now += 5000
+  timers.advance(4999)
+  assert.equal(apps.ready('db-app'), undefined)
+  assert.deepEqual(source.lookups, ['db-app'], 'fresh within the refresh period')
+  timers.advance(1)
+  assert.equal(apps.ready('db-app'), undefined, 'a known app never makes events wait, even when stale')
   assert.equal(apps.app('db-app'), HOOKED, 'the stale answer serves while the refresh runs')
-  assert.equal(apps.ready('db-app'), undefined, 'a known app never makes events wait')
+  assert.equal(apps.ready('db-app'), undefined, 'one refresh at a time')
   await source.answer()
   assert.equal(apps.app('db-app')?.secret, 'rotated')
   assert.deepEqual(source.lookups, ['db-app', 'db-app'])
@@ -55,30 +59,34 @@ test('LifecycleApps: an app never seen waits for one lookup; a remembered one an
   apps.remember({ id: 'seen', key: 'k2', secret: 's2' })
   assert.equal(apps.ready('seen'), undefined, 'an app a connection looked up needs no lookup')
   assert.equal(apps.app('seen')?.key, 'k2')
+  apps.close()
+  assert.equal(timers.active, 0, 'close stops the refresh timer')
 })
 
 test('LifecycleApps: an absence is remembered until it is stale, then looked up again first; a rejecting lookup counts as unknown', async () => {
-  let now = 0
+  const timers = new ManualTimers()
   const rows: Record<string, WebhookApp> = {}
   const source = slowSource(rows)
   const errors: string[] = []
-  const apps = new LifecycleApps({ lookup: source.lookup, refreshMs: 100, onError: (_err, id) => errors.push(id), now: () => now })
+  const apps = new LifecycleApps({ lookup: source.lookup, refreshMs: 0, onError: (_err, id) => errors.push(id), schedule: timers.schedule })
   const missing = apps.ready('later')
   await source.answer()
   await missing
   assert.equal(apps.ready('later'), undefined, 'a fresh absence answers at once')
   rows.later = { id: 'later', key: 'k', secret: 's' }
-  now = 100
+  timers.advance(250)
   const again = apps.ready('later')
   assert.ok(again instanceof Promise, 'a stale absence is looked up before events are let through')
   await source.answer()
   await again
   assert.equal(apps.app('later')?.id, 'later')
 
-  const broken = new LifecycleApps({ lookup: () => Promise.reject(new Error('bug')), refreshMs: 100, onError: (_err, id) => errors.push(id) })
+  const broken = new LifecycleApps({ lookup: () => Promise.reject(new Error('bug')), refreshMs: 100, onError: (_err, id) => errors.push(id), schedule: timers.schedule })
   await broken.ready('x')
   assert.equal(broken.app('x'), undefined)
   assert.deepEqual(errors, ['x'])
+  apps.close()
+  broken.close()
 })
 
 test('AppReadyGate: events of a known app pass at once; an unknown app\'s events wait in order for its lookup, others do not', async () => {
@@ -104,7 +112,7 @@ test('pipeline with ready: webhooks of an app from an async source, including on
   const timers = new ManualTimers()
   const sent: WebhookRequest[] = []
   const source = slowSource({ 'db-app': HOOKED })
-  const apps = new LifecycleApps({ lookup: source.lookup, refreshMs: 60_000, onError: () => {} })
+  const apps = new LifecycleApps({ lookup: source.lookup, refreshMs: 60_000, onError: () => {}, schedule: timers.schedule })
   const pipeline = createLifecyclePipeline({
     app: (id) => apps.app(id),
     ready: (id) => apps.ready(id),
