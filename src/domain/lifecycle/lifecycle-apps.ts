@@ -68,7 +68,8 @@ export class LifecycleApps {
 
   /** Takes an app the server just looked up (a connection's, an API request's): its events need no lookup. */
   remember(app: WebhookApp): void {
-    this.#set(app.id, app)
+    // The provider's cache hands out the same object until it looks again: nothing new to take (API requests repeat).
+    if (this.#entries.get(app.id)?.app !== app) this.#set(app.id, app)
   }
 
   /** Stops the refresh timer (the server is closing). */
