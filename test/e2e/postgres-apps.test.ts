@@ -76,7 +76,7 @@ describe('PostgreSQL-only apps: Socket.IO clients and webhooks', () => {
     auth = await startAuthEndpoint()
     const insert = (id: string, key: string, secret: string, settings: object) =>
       admin.query(`INSERT INTO ${TABLE} (id, key, secret, settings) VALUES ($1, $2, $3, $4)`, [id, key, secret, settings])
-    await insert(PG_APP.appId, PG_APP.key, PG_APP.secret, { webhooks: [{ url: receiver.url }] })
+    await insert(PG_APP.appId, PG_APP.key, PG_APP.secret, { webhooks: [{ url: receiver.url }], subscriptionCount: true })
     await insert('pg-strict', 'pg-strict-key', 'strict-secret', { allowedOrigins: [STRICT_ORIGIN] })
     const target = new URL(DATABASE_URL)
     proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) })
@@ -122,7 +122,7 @@ describe('PostgreSQL-only apps: Socket.IO clients and webhooks', () => {
     }
   })
 
-  test('its webhooks (channel_occupied, member_added) are delivered, signed with the row\'s key and secret', async () => {
+  test('its webhooks (channel_occupied, member_added, subscription_count) are delivered, signed with the row\'s key and secret', async () => {
     const socket = connect(server.port, PG_APP.key)
     await connected(socket)
     assert.deepEqual(await socket.emitWithAck('subscribe', { channel: 'presence-room' }), { ok: true })
@@ -130,6 +130,8 @@ describe('PostgreSQL-only apps: Socket.IO clients and webhooks', () => {
     await waitFor(() => receiver.named('channel_occupied', 'presence-room').length === 1, { what: 'channel_occupied for presence-room' })
     assert.deepEqual(receiver.named('member_added', 'presence-room'), [{ name: 'member_added', channel: 'presence-room', user_id: 'ann' }])
     assert.deepEqual(receiver.named('channel_occupied', 'news'), [{ name: 'channel_occupied', channel: 'news' }], 'the first test\'s channel too')
+    await waitFor(() => receiver.named('subscription_count', 'news').length > 0, { what: 'the row\'s subscriptionCount: true counting news' })
+    assert.equal(receiver.named('subscription_count', 'presence-room').length, 0, 'presence channels are not counted')
     assert.ok(receiver.received.length > 0)
     for (const r of receiver.received) {
       assert.equal(r.valid, true, 'the pusher SDK validates it with the row\'s secret')
