@@ -56,7 +56,9 @@ test('LifecycleApps: an app never seen waits for one lookup; a remembered one an
   assert.equal(apps.app('db-app')?.secret, 'rotated')
   assert.deepEqual(source.lookups, ['db-app', 'db-app'])
 
-  apps.remember({ id: 'seen', key: 'k2', secret: 's2' })
+  const seen = { id: 'seen', key: 'k2', secret: 's2' }
+  apps.remember(seen)
+  apps.remember(seen)
   assert.equal(apps.ready('seen'), undefined, 'an app a connection looked up needs no lookup')
   assert.equal(apps.app('seen')?.key, 'k2')
   apps.close()
