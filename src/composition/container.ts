@@ -12,6 +12,8 @@ import type { RealtimeHubPort } from '../domain/realtime/realtime-hub-port.js'
 import { StaticAppLookup } from '../domain/realtime/static-app-lookup.js'
 import type { AppProvider } from '../domain/ports/app-provider-port.js'
 import { createAppProvider } from './create-app-provider.js'
+import { rememberingAppProvider } from './remembering-app-provider.js'
+import { LifecycleApps } from '../domain/lifecycle/lifecycle-apps.js'
 import type { QueueConnections } from '../domain/broadcasting/broadcasting.js'
 import { createBroadcasting } from './create-broadcasting.js'
 import { createServerLifecycle, type ServerLifecycle, type ServerLifecycleOptions } from './create-lifecycle.js'
@@ -130,7 +132,15 @@ export interface HeraldServerDeps extends Omit<HeraldContainerDeps, 'hub' | 'app
  */
 export async function startHeraldContainer(config: Readonly<HeraldConfig>, deps: HeraldServerDeps): Promise<DependencyContainer> {
   const apps = new StaticAppLookup(config.apps)
-  const serverLifecycle = await createServerLifecycle(apps, deps.logger, deps.lifecycle, config.queue)
+  // The provider comes first: the lifecycle finds webhook targets of its apps (a pg pool connects on first query).
+  const { provider, lifecycleApps } = await serverApps(config, apps, deps.logger)
+  let serverLifecycle: ServerLifecycle
+  try {
+    serverLifecycle = await createServerLifecycle(lifecycleApps, deps.logger, deps.lifecycle, config.queue)
+  } catch (err) {
+    await provider.close?.()
+    throw err
+  }
   const serverHub = await createRealtimeHub({
     maxBufferedBytes: deps.maxBufferedBytes,
     logger: deps.logger,
@@ -146,8 +156,8 @@ export async function startHeraldContainer(config: Readonly<HeraldConfig>, deps:
   const lifecycle = c.resolve<Lifecycle>(Tokens.Lifecycle)
   lifecycle.serverHub = serverHub
   lifecycle.serverLifecycle = serverLifecycle
-  lifecycle.appProvider = await createAppProvider(config, apps, deps.logger)
-  c.register(Tokens.AppProvider, { useValue: lifecycle.appProvider })
+  lifecycle.appProvider = provider
+  c.register(Tokens.AppProvider, { useValue: provider })
   if (deps.worker !== undefined && deps.worker !== false) {
     const chosen = deps.worker === true ? {} : deps.worker
     lifecycle.worker = await startBroadcastWorker({
@@ -159,6 +169,21 @@ export async function startHeraldContainer(config: Readonly<HeraldConfig>, deps:
     })
   }
   return c
+}
+
+/**
+ * The server's app provider and the lifecycle's view of apps: the config's list for both, or (a provider that
+ * answers asynchronously) {@link LifecycleApps} fed by every lookup the provider answers.
+ */
+async function serverApps(config: Readonly<HeraldConfig>, apps: StaticAppLookup, logger: LoggerPort): Promise<{ provider: AppProvider; lifecycleApps: StaticAppLookup | LifecycleApps }> {
+  const provider = await createAppProvider(config, apps, logger)
+  if (provider === apps) return { provider, lifecycleApps: apps }
+  const lifecycleApps = new LifecycleApps({
+    lookup: (appId) => provider.byId(appId),
+    refreshMs: config.server.appProvider.cacheTtlMs,
+    onError: (err, appId) => logger.error({ err, appId }, 'herald: looking up an app for its lifecycle events failed'),
+  })
+  return { provider: rememberingAppProvider(provider, lifecycleApps), lifecycleApps }
 }
 
 /**

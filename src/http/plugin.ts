@@ -150,7 +150,7 @@ const heraldPlugin: FastifyPluginAsync<HeraldPluginOptions> = async (fastify, op
   const pending = capPendingPerAddress(fastify, config.server.maxPendingPerAddress)
   await registerWebSocket(fastify, prefix, handler, maxPayload)
   const socketIo = await socketIoEndpoint(fastify, {
-    enabled: opts.socketio, config, apps, hub: serverHub, logger, prefix, authPath: `${prefix}${opts.authPrefix}/auth`, authenticates: options.authenticate !== undefined, observer: lifecycle.pipeline.observer, batcher: handler.writeBatcher,
+    enabled: opts.socketio, config, apps, provider: appProvider, hub: serverHub, logger, prefix, authPath: `${prefix}${opts.authPrefix}/auth`, authenticates: options.authenticate !== undefined, observer: lifecycle.pipeline.observer, batcher: handler.writeBatcher,
   })
   await fastify.register(upRoute, { prefix, health: () => serverHub.health() })
   const extend = (registry: Registry): void => {

@@ -1,3 +1,4 @@
+import { AppReadyGate } from './app-ready-gate.js'
 import { LifecycleBatcher } from './lifecycle-batcher.js'
 import { LifecycleDelay } from './lifecycle-delay.js'
 import type { LifecycleEvent, LifecycleObserver } from './lifecycle-event.js'
@@ -9,8 +10,13 @@ import type { WebhookDeliveryPort } from './webhook-request.js'
 
 /** Inputs of {@link createLifecyclePipeline}. */
 export interface LifecyclePipelineOptions {
-  /** The app of an id (its credentials and webhook targets). */
+  /** The app of an id (its credentials and webhook targets), at once: it is asked on the hub's path. */
   readonly app: (appId: string) => WebhookApp | undefined
+  /**
+   * For apps from an asynchronous source (a database): `undefined` when {@link app} answers for the id now, else a
+   * promise (never rejecting) settling once it does; that app's events wait for it, in order. @default always ready
+   */
+  readonly ready?: ((appId: string) => Promise<void> | undefined) | undefined
   /** Where signed webhook requests go. */
   readonly delivery: WebhookDeliveryPort
   /** A hook listener threw or rejected. */
@@ -47,7 +53,8 @@ export interface LifecyclePipeline {
 
 /**
  * observer → departure delay → settled (subscription counts throttled) → (in-process hooks, and for apps with webhooks: batching → one signed
- * request per target → delivery).
+ * request per target → delivery). With `ready`, events of an app not known yet wait for its lookup at the entrance
+ * (`observer`, `settled`); known apps pass straight through.
  */
 export function createLifecyclePipeline(options: LifecyclePipelineOptions): LifecyclePipeline {
   const dispatcher = new WebhookDispatcher(options.app, options.delivery, options.now)
@@ -80,13 +87,15 @@ export function createLifecyclePipeline(options: LifecyclePipelineOptions): Life
   // counts, not only one of the event's name: a held departure must see the return that cancels it.
   const wanted = (event: LifecycleEvent): boolean =>
     event.name === 'subscription_count' ? options.app(event.appId)?.subscriptionCount === true : dispatcher.wants(event.appId) || hooks.has()
-  return {
-    observer: {
-      observe(event) {
-        if (wanted(event)) delay.observe(event)
-      },
+  const entrance: LifecycleObserver = {
+    observe(event) {
+      if (wanted(event)) delay.observe(event)
     },
-    settled,
+  }
+  const ready = options.ready
+  return {
+    observer: ready === undefined ? entrance : new AppReadyGate(entrance, ready),
+    settled: ready === undefined ? settled : new AppReadyGate(settled, ready),
     hooks,
     connectCounts: (port) => settled.connect(port),
     flush() {

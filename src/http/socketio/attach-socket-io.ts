@@ -2,13 +2,14 @@ import type { FastifyInstance } from 'fastify'
 import type { Namespace, Socket } from 'socket.io'
 import type { HeraldApp } from '../../domain/realtime/herald-app.js'
 import { routeUpgrades } from './route-upgrades.js'
+import { socketIoCors } from './socket-io-cors.js'
 import { SocketIoHandler, type SocketIoHandlerOptions } from './socket-io-handler.js'
 
 /** Inputs of {@link attachSocketIo}. */
 export interface AttachSocketIoOptions extends SocketIoHandlerOptions {
   /** Where Socket.IO listens, with its trailing slash. @default '/socket.io/' */
   readonly path: string
-  /** Every app served: their origins make the CORS policy of the polling transport, their message sizes its limit. */
+  /** The config's apps: their message sizes make the engine's limit (and, without a database, their origins its CORS). */
   readonly allApps: readonly HeraldApp[]
 }
 
@@ -52,7 +53,6 @@ function mintPusherSocketIds(namespace: Namespace, newId: () => string): void {
 export async function attachSocketIo(fastify: FastifyInstance, options: AttachSocketIoOptions): Promise<SocketIoEndpoint> {
   const { Server } = await import('socket.io')
   const handler = new SocketIoHandler(options)
-  const origins = options.allApps.flatMap((a) => a.allowedOrigins)
   const server = fastify.server
   const before = new Set(server.listeners('upgrade'))
   const io = new Server(server, {
@@ -61,7 +61,7 @@ export async function attachSocketIo(fastify: FastifyInstance, options: AttachSo
     // Fastify's other upgrades (the Pusher endpoint) are routed below; engine.io must not time them out.
     destroyUpgrade: false,
     maxHttpBufferSize: Math.max(...options.allApps.map((a) => a.maxMessageSize)) + PACKET_OVERHEAD,
-    cors: { origin: origins.includes('*') ? true : origins, credentials: true },
+    cors: socketIoCors(options.apps, options.defaultApp),
   })
   const engineListener = server.listeners('upgrade').find((l) => !before.has(l))
   if (engineListener !== undefined) routeUpgrades(server, options.path, engineListener as Parameters<typeof routeUpgrades>[2])

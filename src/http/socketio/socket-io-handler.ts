@@ -2,7 +2,8 @@ import type { WriteBatcher } from '../websocket/write-batcher.js'
 import { randomInt } from 'node:crypto'
 import type { Socket } from 'socket.io'
 import type { LoggerPort } from '../../domain/ports/logger-port.js'
-import type { AppLookup, HeraldApp } from '../../domain/realtime/herald-app.js'
+import type { AppProvider } from '../../domain/ports/app-provider-port.js'
+import type { HeraldApp } from '../../domain/realtime/herald-app.js'
 import type { LocalRealtimeHub } from '../../domain/realtime/local-realtime-hub.js'
 import type { RealtimeHubPort } from '../../domain/realtime/realtime-hub-port.js'
 import { PusherCloseCode } from '../websocket/close-codes.js'
@@ -17,8 +18,9 @@ import { handleSocketIoSubscribe, handleSocketIoUnsubscribe, type SubscribeAck, 
 
 /** Inputs of {@link SocketIoHandler}. */
 export interface SocketIoHandlerOptions {
-  readonly apps: AppLookup
-  /** The app of clients that name none (`query: {appKey}`). */
+  /** Where a client's `appKey` is looked up: the config's apps (at once) or a database's (a promise). */
+  readonly apps: AppProvider
+  /** The app of clients that name none (`query: {appKey}`): the config's first. */
   readonly defaultApp: HeraldApp
   /** This process's subscriptions (shared with the Pusher endpoint). */
   readonly hub: LocalRealtimeHub
@@ -91,15 +93,24 @@ export class SocketIoHandler {
     }
   }
 
-  /** Socket.IO middleware: refuses a connection (the client's `connect_error`) or counts it against its app's quota. */
+  /**
+   * Socket.IO middleware: refuses a connection (the client's `connect_error`) or counts it against its app's quota.
+   * The app is the one named by the handshake's `appKey` (looked up in the provider, perhaps a database), or the
+   * default app when none is named.
+   */
   admit(socket: Socket, next: (err?: Error) => void): void {
-    const refusal = this.#refusal(socket)
-    if (refusal !== undefined) {
-      this.#options.logger.debug({ code: refusal.data.code }, `socket.io connection refused: ${refusal.message}`)
-      next(refusal)
-      return
-    }
-    next()
+    const key = socket.handshake.query.appKey
+    if (key !== undefined && typeof key !== 'string') return this.#decide(socket, next, new ConnectionRefused(PusherCloseCode.ApplicationDoesNotExist, 'appKey must be given once'))
+    const found = key === undefined ? this.#options.defaultApp : this.#options.apps.byKey(key)
+    if (!(found instanceof Promise)) return this.#decide(socket, next, this.#refusal(socket, key, found))
+    found.then(
+      (app) => this.#decide(socket, next, this.#refusal(socket, key, app)),
+      (err: unknown) => {
+        // Providers answer undefined rather than reject; a rejection is a bug, refused as an unknown app.
+        this.#options.logger.error({ err }, 'socket.io app lookup failed')
+        this.#decide(socket, next, this.#refusal(socket, key, undefined))
+      },
+    )
   }
 
   /** Takes over a connected socket. */
@@ -133,11 +144,17 @@ export class SocketIoHandler {
     while (this.#connections.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, SHUTDOWN_POLL_MS))
   }
 
-  #refusal(socket: Socket): ConnectionRefused | undefined {
+  #decide(socket: Socket, next: (err?: Error) => void, refusal: ConnectionRefused | undefined): void {
+    if (refusal === undefined) return next()
+    this.#options.logger.debug({ code: refusal.data.code }, `socket.io connection refused: ${refusal.message}`)
+    next(refusal)
+  }
+
+  #refusal(socket: Socket, key: string | undefined, app: HeraldApp | undefined): ConnectionRefused | undefined {
     if (this.#closing) return new ConnectionRefused(PusherCloseCode.GenericReconnectImmediately, 'Server shutting down')
-    const key = socket.handshake.query.appKey
-    const app = typeof key === 'string' ? this.#options.apps.byKey(key) : this.#options.defaultApp
     if (app === undefined) return new ConnectionRefused(PusherCloseCode.ApplicationDoesNotExist, `App key ${JSON.stringify(String(key).slice(0, MAX_ECHOED_KEY))} does not exist`)
+    // The transport may have closed while a database looked the app up: counting it now would never be undone.
+    if (socket.conn.readyState !== 'open') return new ConnectionRefused(PusherCloseCode.GenericReconnectImmediately, 'Connection closed during the handshake')
     const origin = socket.handshake.headers.origin
     if (!app.allowedOrigins.includes('*') && (origin === undefined || !app.allowedOrigins.includes(origin))) {
       return new ConnectionRefused(PusherCloseCode.ConnectionIsUnauthorized, `Origin ${origin ?? '(none)'} is not allowed`)

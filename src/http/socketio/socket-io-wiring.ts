@@ -5,6 +5,7 @@ import type { HeraldConfig } from '../../config/schema.js'
 import type { LoggerPort } from '../../domain/ports/logger-port.js'
 import type { CreatedHub } from '../../composition/create-realtime-hub.js'
 import type { StaticAppLookup } from '../../domain/realtime/static-app-lookup.js'
+import type { AppProvider } from '../../domain/ports/app-provider-port.js'
 import type { SocketIoEndpoint } from './attach-socket-io.js'
 import { fetchAuthEndpoint, injectAuthEndpoint } from './channel-auth.js'
 
@@ -16,7 +17,10 @@ export interface SocketIoWiring {
   /** The plugin option; overrides `server.socketio` when set. */
   readonly enabled: boolean | undefined
   readonly config: HeraldConfig
+  /** The config's apps: the default app (clients that name none) and the engine's message size limit. */
   readonly apps: StaticAppLookup
+  /** Where clients' `appKey`s are looked up (the config's apps, or PostgreSQL's), as the Pusher endpoint does. */
+  readonly provider: AppProvider
   readonly hub: CreatedHub
   readonly logger: LoggerPort
   /** The plugin's route prefix. */
@@ -47,7 +51,7 @@ export async function socketIoEndpoint(fastify: FastifyInstance, wiring: SocketI
   const askAuth = server.socketioAuthUrl === null ? injectAuthEndpoint(fastify, wiring.authPath) : fetchAuthEndpoint(server.socketioAuthUrl, server.socketioAuthTimeoutMs)
   return attachSocketIo(fastify, {
     path: wiring.prefix + SOCKET_IO_PATH,
-    apps: wiring.apps,
+    apps: wiring.provider,
     allApps: wiring.apps.all(),
     defaultApp: wiring.apps.defaultApp,
     hub: wiring.hub.local,
