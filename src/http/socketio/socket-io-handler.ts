@@ -142,6 +142,8 @@ export class SocketIoHandler {
     for (const state of this.#connections.values()) state.subscriber.close(PusherCloseCode.GenericReconnectImmediately, 'Server shutting down')
     const deadline = Date.now() + timeoutMs
     while (this.#connections.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, SHUTDOWN_POLL_MS))
+    // Those still open past the deadline leave now: their departures must be produced before the lifecycle flushes.
+    for (const state of [...this.#connections.values()]) this.#onClose(state)
   }
 
   #decide(socket: Socket, next: (err?: Error) => void, refusal: ConnectionRefused | undefined): void {

@@ -215,7 +215,11 @@ export class ConnectionHandler {
     for (const state of this.#connections.values()) state.subscriber.close(PusherCloseCode.GenericReconnectImmediately, 'Server shutting down')
     const deadline = Date.now() + timeoutMs
     while (this.#connections.size + this.#refused.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, SHUTDOWN_POLL_MS))
-    for (const state of [...this.#connections.values()]) state.subscriber.terminate()
+    for (const state of [...this.#connections.values()]) {
+      state.subscriber.terminate()
+      // Not left to ws's asynchronous 'close': the departures must be produced before the lifecycle flushes.
+      this.#onClose(state)
+    }
     for (const socket of [...this.#refused]) socket.terminate()
     this.#refused.clear()
   }
