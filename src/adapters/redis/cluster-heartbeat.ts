@@ -56,9 +56,29 @@ export class ClusterHeartbeat {
     clearInterval(this.#timer)
   }
 
-  /** Deregisters this server: its presence members (announced as removed), counts and registration. */
+  /**
+   * Deregisters this server: its presence members (announced as removed), counts and registration. Its departures
+   * wait in Redis for a live server's heartbeat; when no other server is alive, this one confirms them all before
+   * it goes (nobody could come back in time, and nobody else would send them).
+   *
+   * Deregistering before looking at the others makes two servers that leave together safe: whichever looks last
+   * sees the other gone and confirms both servers' departures (the confirm scripts send each once).
+   */
   async leave(): Promise<void> {
+    const lifecycle = this.#session?.lifecycle
+    // The departures of the connections just closed must be in Redis before this server stops counting as alive.
+    await lifecycle?.settle()
     await this.#forget(this.#o.serverId)
+    if (lifecycle !== undefined && !(await this.#othersAlive())) await lifecycle.confirmAll()
+  }
+
+  /** Whether some other registered server's heartbeat is still live. */
+  async #othersAlive(): Promise<boolean> {
+    const s = this.#session
+    if (s === undefined) return false
+    const others = (await s.store.smembers(this.#o.keys.servers)).filter((id) => id !== this.#o.serverId)
+    const alive = await Promise.all(others.map((id) => s.store.exists(this.#o.keys.alive(id))))
+    return alive.some((n) => n !== 0)
   }
 
   /** One beat; never rejects (the next beat, or the next 'ready', retries). */

@@ -90,6 +90,8 @@ export class ClusterLifecycle {
   readonly #observer: LifecycleObserver
   readonly #logger: LoggerPort
   readonly #delayMs: number
+  /** Departure writes still on their way to Redis (a closing server waits for them before it may confirm). */
+  readonly #inflight = new Set<Promise<unknown>>()
   #tokens = 0
 
   constructor(options: ClusterLifecycleOptions) {
@@ -116,7 +118,24 @@ export class ClusterLifecycle {
   }
 
   /** Records `serverId`'s subscription count of a channel (0 removes it) and reports an occupancy transition. Rejects on Redis errors. */
-  async occupancy(appId: string, channel: string, count: number, serverId = this.#serverId): Promise<void> {
+  occupancy(appId: string, channel: string, count: number, serverId = this.#serverId): Promise<void> {
+    return this.track(this.#occupancy(appId, channel, count, serverId))
+  }
+
+  /** Keeps `work` (a write that may record a departure) in sight until it settles; see {@link settle}. */
+  track<T>(work: Promise<T>): Promise<T> {
+    this.#inflight.add(work)
+    const done = (): void => void this.#inflight.delete(work)
+    work.then(done, done)
+    return work
+  }
+
+  /** Resolves once every tracked write has settled (failed ones too: they are the reconcile's to repair). */
+  async settle(): Promise<void> {
+    while (this.#inflight.size > 0) await Promise.allSettled([...this.#inflight])
+  }
+
+  async #occupancy(appId: string, channel: string, count: number, serverId: string): Promise<void> {
     const [counts, vacating] = this.#keys.occupancy(appId, channel)
     const token = this.token()
     const result = await this.#commands.heraldOccupancy(counts, vacating, serverId, count, token, this.markerTtlMs)
@@ -136,13 +155,31 @@ export class ClusterLifecycle {
 
   /** Reports the departures that are due and still pending (once for the cluster: the confirm scripts decide). */
   async sweep(now = Date.now()): Promise<void> {
-    const due = await this.#client.zrangebyscore(this.#keys.departures, 0, now, 'LIMIT', 0, SWEEP_BATCH)
+    await this.#sweep(now)
+  }
+
+  /**
+   * Reports every pending departure now, due or not: the last live server is leaving, so nobody can come back
+   * within the delay and nobody else would confirm them. Still once: the confirm scripts let a token through once,
+   * whichever server (a late one sweeping too) gets there first.
+   */
+  async confirmAll(): Promise<void> {
+    await this.settle()
+    let taken: number
+    do taken = await this.#sweep('+inf')
+    while (taken === SWEEP_BATCH)
+  }
+
+  /** Confirms one batch of departures due by `until`; answers how many entries it took. */
+  async #sweep(until: number | '+inf'): Promise<number> {
+    const due = await this.#client.zrangebyscore(this.#keys.departures, 0, until, 'LIMIT', 0, SWEEP_BATCH)
     for (const raw of due) {
       const departure = decodeDeparture(raw)
       if (departure !== undefined && (await this.#confirm(departure))) this.#observer.observe(eventOf(departure))
       // Whoever gets here removes it; a second remover finds nothing, and the confirm already said no.
       await this.#client.zrem(this.#keys.departures, raw)
     }
+    return due.length
   }
 
   async #due(departure: Departure): Promise<void> {

@@ -229,7 +229,13 @@ export class ClusterPresenceStore {
     return [first >= 1, infos]
   }
 
-  async #remove(serverId: string, entry: PresenceEntry): Promise<boolean> {
+  /** Removes one presence connection; a closing server's lifecycle waits for it (it may record a `member_removed`). */
+  #remove(serverId: string, entry: PresenceEntry): Promise<boolean> {
+    const work = this.#removeEntry(serverId, entry)
+    return this.#lifecycle === undefined ? work : this.#lifecycle.track(work)
+  }
+
+  async #removeEntry(serverId: string, entry: PresenceEntry): Promise<boolean> {
     const [conns, users, info] = this.#keys.presence(entry.appId, entry.channel)
     const leaving = this.#keys.presenceLeaving(entry.appId, entry.channel)
     const token = this.#lifecycle?.token() ?? ''

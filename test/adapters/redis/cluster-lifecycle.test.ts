@@ -79,4 +79,39 @@ describe('ClusterLifecycle: transitions reported once by the server that made th
     await a.sweep()
     assert.equal(await clients[0]!.zcard(keys.departures), 0)
   })
+
+  test('confirmAll (the last server leaving) reports pending departures before they are due, once for two callers, and skips cancelled ones', async () => {
+    const x = make('x', 60_000)
+    const y = make('y', 60_000)
+    await x.occupancy('app', 'late', 1)
+    await x.occupancy('app', 'late', 0)
+    await x.occupancy('app', 'back', 1)
+    await x.occupancy('app', 'back', 0)
+    await y.occupancy('app', 'back', 1)
+    // More than one sweep batch, so confirmAll must go on past the first.
+    for (let i = 0; i < 205; i++) {
+      const token = x.token()
+      await clients[0]!.hset(keys.presenceLeaving('app', 'presence-many'), `u${i}`, token)
+      await x.memberLeft('app', 'presence-many', `u${i}`, token)
+    }
+    events.splice(0)
+    await x.sweep()
+    assert.deepEqual(events, [], 'not due for a minute')
+    await Promise.all([x.confirmAll(), y.confirmAll()])
+    const removed = events.filter((e) => e.includes('member_removed')).map((e) => e.split(' ').at(-1))
+    assert.equal(removed.length, 205)
+    assert.equal(new Set(removed).size, 205, 'each member_removed once')
+    assert.deepEqual(events.filter((e) => !e.includes('member_removed')).map((e) => e.slice(2)), ['channel_vacated late'], 'back was occupied again: its vacate was cancelled')
+    assert.equal(await clients[0]!.zcard(keys.departures), 0)
+  })
+
+  test('settle waits for departure writes still on their way; confirmAll after it sees them', async () => {
+    const z = make('z', 60_000)
+    await z.occupancy('app', 'inflight', 1)
+    events.splice(0)
+    // Not awaited, as ClusterOccupancy issues it when a connection closes.
+    void z.occupancy('app', 'inflight', 0)
+    await z.confirmAll()
+    assert.deepEqual(events, ['z channel_vacated inflight'])
+  })
 })
