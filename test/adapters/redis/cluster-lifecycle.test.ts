@@ -96,7 +96,7 @@ describe('ClusterLifecycle: transitions reported once by the server that made th
     }
     events.splice(0)
     await x.sweep()
-    assert.deepEqual(events, [], 'not due for a minute')
+    assert.equal(events.length, 0, 'not due for a minute')
     await Promise.all([x.confirmAll(), y.confirmAll()])
     const removed = events.filter((e) => e.includes('member_removed')).map((e) => e.split(' ').at(-1))
     assert.equal(removed.length, 205)
