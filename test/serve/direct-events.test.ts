@@ -99,7 +99,9 @@ describe('herald serve: the direct events path', () => {
       assert.ok(injected)
       assert.equal(taken(server) - before, c.direct ? 1 : 0, 'inject never takes the direct path')
       assert.equal(overHttp.status, injected.status)
-      assert.deepEqual(overHttp.body, injected.body)
+      // A stale timestamp's message names the seconds between it and the server clock, which moves between the two requests.
+      const comparable = (body: unknown) => (c.name === 'a stale timestamp' ? JSON.stringify(body).replace(/\d+/g, 'N') : body)
+      assert.deepEqual(comparable(overHttp.body), comparable(injected.body))
       assert.equal(overHttp.headers.get('content-type'), injected.contentType)
       if (c.name !== 'valid') assert.ok(overHttp.status >= 400, `refused (got ${overHttp.status})`)
     })
