@@ -31,7 +31,7 @@ function machine(): string {
 async function runScenario(id: BenchOptions['scenarios'][number], ctx: ScenarioContext, o: BenchOptions): Promise<ScenarioResult> {
   switch (id) {
     case 'fanout':
-      return runFanOut(ctx, { sizes: o.fanoutSizes, seconds: o.fanoutSeconds })
+      return runFanOut(ctx, { sizes: o.fanoutSizes, seconds: o.fanoutSeconds, offered: o.fanoutOffered })
     case 'latency':
       return runLatency(ctx, { loads: o.latencyLoads, seconds: o.latencySeconds })
     case 'memory':

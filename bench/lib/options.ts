@@ -12,6 +12,8 @@ export interface BenchOptions {
   targets: TargetName[]
   fanoutSizes: number[]
   fanoutSeconds: number
+  /** Deliveries/s offered by the open-loop fan-out rows (events/s = this ÷ N); 0 leaves them out. */
+  fanoutOffered: number
   /** Latency rows: subscribers × events/s each. */
   latencyLoads: LatencyLoad[]
   latencySeconds: number
@@ -40,6 +42,7 @@ export const usage = `npm run bench -- [flags]
   --targets=${DefaultTargets.join(',')}   (also: ws-baseline-batch, pre-framed + corked per event-loop turn;
                                herald-ref, herald serve from the checkout at BENCH_HERALD_REF, for before/after)
   --fanout-sizes=1000,5000     --fanout-seconds=2
+  --fanout-offered=800000      deliveries/s offered by the open-loop fan-out rows (events/s = this ÷ N); 0: closed loop only
   --latency=1000x50,5000x10,100x20,1000x200   subscribers × events/s per latency row   --latency-seconds=3
   --memory-connections=5000
   --cluster-subscribers=2000   --cluster-seconds=2
@@ -60,6 +63,10 @@ function positive(flag: string, raw: string, integer = true): number {
   return n
 }
 
+function nonNegative(flag: string, raw: string): number {
+  return raw.trim() === '0' ? 0 : positive(flag, raw)
+}
+
 function loads(raw: string): LatencyLoad[] {
   return raw.split(',').map((item) => {
     const match = /^\s*(\d+)\s*[x×]\s*(\d+)\s*$/.exec(item)
@@ -78,7 +85,7 @@ function pinFlag(raw: string): boolean {
 }
 
 export function parseOptions(argv: string[]): BenchOptions | 'help' {
-  const flags = ['runs', 'scenarios', 'targets', 'fanout-sizes', 'fanout-seconds', 'latency', 'latency-seconds', 'memory-connections', 'cluster-subscribers', 'cluster-seconds', 'presence-members', 'presence-rate', 'presence-seconds', 'presence-hold-ms', 'out', 'pin'] as const
+  const flags = ['runs', 'scenarios', 'targets', 'fanout-sizes', 'fanout-seconds', 'fanout-offered', 'latency', 'latency-seconds', 'memory-connections', 'cluster-subscribers', 'cluster-seconds', 'presence-members', 'presence-rate', 'presence-seconds', 'presence-hold-ms', 'out', 'pin'] as const
   const { values } = parseArgs({
     args: argv,
     strict: true,
@@ -97,6 +104,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     targets: list('targets', v('targets', DefaultTargets.join(','), 'herald,ws-baseline,ws-baseline-prefr'), TargetNames),
     fanoutSizes: numbers('fanout-sizes', v('fanout-sizes', '1000,5000', '1000')),
     fanoutSeconds: positive('fanout-seconds', v('fanout-seconds', '2', '2'), false),
+    fanoutOffered: nonNegative('fanout-offered', v('fanout-offered', '800000', '0')),
     latencyLoads: loads(v('latency', '1000x50,5000x10,100x20,1000x200', '1000x50,1000x200')),
     latencySeconds: positive('latency-seconds', v('latency-seconds', '3', '3'), false),
     memoryConnections: positive('memory-connections', v('memory-connections', '5000')),

@@ -8,7 +8,12 @@ import { errorLine, withRig } from '../lib/with-deployment.js'
 export interface FanOutOptions {
   sizes: number[]
   seconds: number
+  /** Deliveries/s offered open loop in a second row per (N, target); 0 for none. */
+  offered: number
 }
+
+/** An open-loop window's backlog gets this long to arrive; what is missing then shows the target saturated. */
+const OpenLoopDrainMs = 5000
 
 /** Numbers of one window, or why it does not count. */
 export function windowFigures(w: Window): { deliveriesPerSec: number; cpuPerDelivery: number; deliveriesPerWrite: number; problem: string | undefined } {
@@ -44,13 +49,16 @@ export async function runFanOut(ctx: ScenarioContext, options: FanOutOptions): P
         continue
       }
       ctx.log(`fan-out ${group} ${target}`)
-      rows.push(await fanOutRow(ctx, target, group, size, options.seconds))
+      rows.push(...(await fanOutRows(ctx, target, group, size, options)))
     }
   }
+  // Closed-loop rows of a size first, then its open-loop rows (each target produced both at once).
+  const groups = [...new Set(rows.map((r) => r.group))]
+  rows.sort((a, b) => groups.indexOf(a.group) - groups.indexOf(b.group))
   return {
     id: 'fanout',
     title: 'Fan-out',
-    description: `N subscribers on one channel; events (≈100 B) published through the HTTP API as fast as the server and clients accept (≤16 undelivered events in flight); ${options.seconds} s per run. "µs/delivery" = server process CPU time (user+sys) ÷ deliveries; "deliveries per write syscall" = deliveries ÷ the server's write-like syscalls (Linux syscw): above 1, frames of several events left a socket together. "server CPU %" (one core) far below 100 means the clients, not the server, set the pace: µs/delivery then measures a lightly loaded server.`,
+    description: `N subscribers on one channel; events (≈100 B) published through the HTTP API as fast as the server and clients accept (≤16 undelivered events in flight); ${options.seconds} s per run. ${options.offered > 0 ? `"open loop" rows: on the same connections, events at ${options.offered.toLocaleString('en-US')} deliveries/s offered whatever the clients manage (the publisher of issue 12's harness); "missing" there means the target was saturated (what arrived within ${OpenLoopDrainMs / 1000} s after the window counts). ` : ''} "µs/delivery" = server process CPU time (user+sys) ÷ deliveries; "deliveries per write syscall" = deliveries ÷ the server's write-like syscalls (Linux syscw): above 1, frames of several events left a socket together. "server CPU %" (one core) far below 100 means the clients, not the server, set the pace: µs/delivery then measures a lightly loaded server.`,
     columns: [
       { key: 'deliveriesPerSec', title: 'deliveries/s', digits: 0 },
       { key: 'cpuPerDelivery', title: 'server CPU µs/delivery', digits: 2, ratio: true },
@@ -63,20 +71,33 @@ export async function runFanOut(ctx: ScenarioContext, options: FanOutOptions): P
   }
 }
 
-async function fanOutRow(ctx: ScenarioContext, target: TargetName, group: string, size: number, seconds: number): Promise<Row> {
+/**
+ * The closed-loop row of (target, N) and, when `options.offered` is set, its open-loop row on the same connections:
+ * events at offered ÷ N per second whatever the clients manage (the issue 12 harness's publisher), so a server that
+ * coalesces gets events queued per socket as a saturated production server would.
+ */
+async function fanOutRows(ctx: ScenarioContext, target: TargetName, group: string, size: number, options: FanOutOptions): Promise<Row[]> {
+  const openGroup = `${group}, open loop ${Math.round(options.offered / size)} ev/s`
   try {
     return await withRig(target, 1, async ({ deployment, pool, publisher }) => {
       const connected = await pool.connect(deployment.servers[0]!.url, BenchChannel, size)
-      if (connected.failed > 0) return { group, target, metrics: {}, note: `failed: ${connected.failed} of ${size} subscribers could not connect (${connected.firstError})` }
+      if (connected.failed > 0) return [{ group, target, metrics: {}, note: `failed: ${connected.failed} of ${size} subscribers could not connect (${connected.firstError})` }]
       const servers = deployment.servers
       // A short warm-up lets the JIT settle before the measured windows.
       await measureWindow({ servers, pool, publisher, subscribers: size, durationMs: 500 })
       const windows: Window[] = []
-      for (let run = 0; run < ctx.runs; run++) windows.push(await measureWindow({ servers, pool, publisher, subscribers: size, durationMs: seconds * 1000 }))
-      return fanOutMetrics(group, target, windows)
+      for (let run = 0; run < ctx.runs; run++) windows.push(await measureWindow({ servers, pool, publisher, subscribers: size, durationMs: options.seconds * 1000 }))
+      const rows = [fanOutMetrics(group, target, windows)]
+      if (options.offered > 0) {
+        const open: Window[] = []
+        const ratePerSec = options.offered / size
+        for (let run = 0; run < ctx.runs; run++) open.push(await measureWindow({ servers, pool, publisher, subscribers: size, durationMs: options.seconds * 1000, ratePerSec, drainTimeoutMs: OpenLoopDrainMs }))
+        rows.push(fanOutMetrics(openGroup, target, open))
+      }
+      return rows
     })
   } catch (err) {
-    return { group, target, metrics: {}, note: `failed: ${errorLine(err)}` }
+    return [{ group, target, metrics: {}, note: `failed: ${errorLine(err)}` }]
   }
 }
 
