@@ -7,6 +7,7 @@ import PusherServer from 'pusher'
 import { Pusher } from '../e2e/support/pusher-js.js'
 import { clientOptions } from '../e2e/support/start-herald.js'
 import { startRedis, type TestRedis } from '../helpers/redis-server.js'
+import { createAppsTable } from '../helpers/postgres-apps-table.js'
 import { waitFor } from '../helpers/wait-for.js'
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.js'
 import { spawnHerald, type HeraldProcess } from './support/herald-process.js'
@@ -26,13 +27,7 @@ let servers: HeraldProcess[] = []
 let pusher: Pusher | undefined
 
 before(async () => {
-  admin = new Client({ connectionString: DATABASE_URL })
-  await admin.connect().catch((err: Error) => {
-    throw new Error(`this test needs PostgreSQL at ${DATABASE_URL} (set HERALD_TEST_DATABASE_URL): ${err.message}`, { cause: err })
-  })
-  await admin.query(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE`)
-  await admin.query(`CREATE SCHEMA ${SCHEMA}`)
-  await admin.query(`CREATE TABLE ${TABLE} (id text PRIMARY KEY, key text NOT NULL UNIQUE, secret text NOT NULL, settings jsonb NOT NULL DEFAULT '{}')`)
+  admin = await createAppsTable(SCHEMA, DATABASE_URL)
   receiver = await startWebhookReceiver(PG_APP)
   await admin.query(`INSERT INTO ${TABLE} (id, key, secret, settings) VALUES ($1, $2, $3, $4)`, [PG_APP.appId, PG_APP.key, PG_APP.secret, { webhooks: [{ url: receiver.url }] }])
   redis = await startRedis()

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { RedisBroadcaster } from '../../src/adapters/redis/redis-broadcaster.js'
 import { startRedis, type TestRedis } from '../helpers/redis-server.js'
 import { waitFor } from '../helpers/wait-for.js'
-import { connectClient, sdkFor, type ClusterClient } from './support/cluster-client.js'
+import { ClusterClients, sdkFor, type ClusterClient } from './support/cluster-client.js'
 import { spawnHerald, type HeraldProcess } from './support/herald-process.js'
 
 /**
@@ -16,19 +16,15 @@ const PREFIX = `h4srv${process.pid}_`
 describe('a cluster of three herald serve processes', () => {
   let redis: TestRedis
   let servers: HeraldProcess[] = []
-  const clients: ClusterClient[] = []
-  const client = async (server: number, userId?: string): Promise<ClusterClient> => {
-    const c = await connectClient(servers[server]!.port, userId)
-    clients.push(c)
-    return c
-  }
+  const clients = new ClusterClients((server) => servers[server]!.port)
+  const client = (server: number, userId?: string): Promise<ClusterClient> => clients.connect(server, userId)
 
   before(async () => {
     redis = await startRedis()
     servers = await Promise.all([0, 1, 2].map(() => spawnHerald(redis.url, { REDIS_PREFIX: PREFIX })))
   })
   after(async () => {
-    for (const c of clients) c.pusher.disconnect()
+    clients.disconnectAll()
     await Promise.all(servers.map((s) => s.stop()))
     await redis.stop()
   })

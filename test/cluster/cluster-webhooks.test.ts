@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test'
 import { startRedis, type TestRedis } from '../helpers/redis-server.js'
 import { waitFor } from '../helpers/wait-for.js'
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.js'
-import { APP, connectClient, type ClusterClient } from './support/cluster-client.js'
+import { APP, ClusterClients, type ClusterClient } from './support/cluster-client.js'
 import { spawnHerald, type HeraldProcess } from './support/herald-process.js'
 
 /** This file's keys carry their own prefix, so it may share a Redis given by REDIS_URL. */
@@ -19,12 +19,8 @@ describe('webhooks from a cluster of three herald serve processes', () => {
   let redis: TestRedis
   let receiver: WebhookReceiver
   let servers: HeraldProcess[] = []
-  const clients: ClusterClient[] = []
-  const client = async (server: number, userId?: string): Promise<ClusterClient> => {
-    const c = await connectClient(servers[server]!.port, userId)
-    clients.push(c)
-    return c
-  }
+  const clients = new ClusterClients((server) => servers[server]!.port)
+  const client = (server: number, userId?: string): Promise<ClusterClient> => clients.connect(server, userId)
   /** Every delivered event as `name channel [user]`, for counting. */
   const seen = (name: string, channel: string): string[] =>
     receiver.named(name, channel).map((e) => `${String(e.name)} ${String(e.channel)}${e.user_id === undefined ? '' : ` ${String(e.user_id)}`}`)
@@ -43,7 +39,7 @@ describe('webhooks from a cluster of three herald serve processes', () => {
     servers = await Promise.all([0, 1, 2].map(() => spawnHerald(redis.url, env)))
   })
   after(async () => {
-    for (const c of clients) c.pusher.disconnect()
+    clients.disconnectAll()
     await Promise.all(servers.map((s) => s.stop()))
     await Promise.all([redis.stop(), receiver.close()])
   })

@@ -9,6 +9,7 @@ import PusherServer from 'pusher'
 import { io, type Socket } from 'socket.io-client'
 import { startServer, type HeraldServer } from '../../src/http/serve.js'
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js'
+import { createAppsTable } from '../helpers/postgres-apps-table.js'
 import { waitFor } from '../helpers/wait-for.js'
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.js'
 
@@ -65,13 +66,7 @@ describe('PostgreSQL-only apps: Socket.IO clients and webhooks', () => {
   const api = (port: number) => new PusherServer({ ...PG_APP, host: '127.0.0.1', port: String(port), useTLS: false })
 
   before(async () => {
-    admin = new Client({ connectionString: DATABASE_URL })
-    await admin.connect().catch((err: Error) => {
-      throw new Error(`this test needs PostgreSQL at ${DATABASE_URL} (set HERALD_TEST_DATABASE_URL): ${err.message}`, { cause: err })
-    })
-    await admin.query(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE`)
-    await admin.query(`CREATE SCHEMA ${SCHEMA}`)
-    await admin.query(`CREATE TABLE ${TABLE} (id text PRIMARY KEY, key text NOT NULL UNIQUE, secret text NOT NULL, settings jsonb NOT NULL DEFAULT '{}')`)
+    admin = await createAppsTable(SCHEMA, DATABASE_URL)
     receiver = await startWebhookReceiver(PG_APP)
     auth = await startAuthEndpoint()
     const insert = (id: string, key: string, secret: string, settings: object) =>

@@ -60,3 +60,24 @@ export async function connectClient(port: number, userId = 'anon', userInfo: unk
     closed: () => closedPromise,
   }
 }
+
+/** Clients of a test's servers, by server index, remembered so `after` can disconnect every one. */
+export class ClusterClients {
+  readonly #portOf: (server: number) => number
+  readonly #all: ClusterClient[] = []
+
+  constructor(portOf: (server: number) => number) {
+    this.#portOf = portOf
+  }
+
+  /** A pusher-js client connected to server `server` (signed in as `userId` for presence). */
+  async connect(server: number, userId?: string): Promise<ClusterClient> {
+    const c = await connectClient(this.#portOf(server), userId)
+    this.#all.push(c)
+    return c
+  }
+
+  disconnectAll(): void {
+    for (const c of this.#all) c.pusher.disconnect()
+  }
+}
