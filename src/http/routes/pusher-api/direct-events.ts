@@ -10,7 +10,7 @@ import { httpErrorFor, isServerError } from '../../error-mapping.js'
 import type { PendingByAddress } from '../../pending-by-address.js'
 import { eventsBodyLimit } from './body-limits.js'
 import { answerEventsRequest } from './events-route.js'
-import { checkSignedQuery } from './signed-query-check.js'
+import { checkSignedQuery, unixSeconds, type SignedQueryCheckOptions } from './signed-query-check.js'
 
 /** What {@link DirectEvents} needs: the same parts the Fastify route is registered with. */
 export interface DirectEventsOptions {
@@ -46,14 +46,19 @@ const EVENTS_SUFFIX = '/events'
 export class DirectEvents {
   readonly #options: DirectEventsOptions
   readonly #appsPrefix: string
-  readonly #now: () => number
+  readonly #queryCheck: SignedQueryCheckOptions
   #open = true
   #taken = 0
 
   constructor(options: DirectEventsOptions) {
     this.#options = options
     this.#appsPrefix = `${options.prefix}/apps/`
-    this.#now = options.nowSeconds ?? (() => Date.now() / 1000)
+    this.#queryCheck = {
+      timestampWindowSeconds: options.timestampWindowSeconds,
+      prefix: options.prefix,
+      rates: options.rates,
+      nowSeconds: options.nowSeconds ?? unixSeconds,
+    }
   }
 
   /** Requests this path has taken (for tests and diagnostics). */
@@ -88,7 +93,7 @@ export class DirectEvents {
     if (pending.atCap(address) || !pending.tryAcquire(address)) return false
     let query: ApiQuery
     try {
-      query = checkSignedQuery(app, 'POST', url, { ...this.#options, nowSeconds: this.#now })
+      query = checkSignedQuery(app, 'POST', url, this.#queryCheck)
     } catch {
       pending.release(address)
       return false

@@ -7,7 +7,7 @@ import type { ServerRateLimits } from '../../../domain/realtime/server-rate-limi
 import { setApiRequestContext } from './api-request-context.js'
 import { assertBodyFits } from './body-limits.js'
 import { rawBodyOf } from './raw-body-parser.js'
-import { checkSignedQuery } from './signed-query-check.js'
+import { checkSignedQuery, unixSeconds, type SignedQueryCheckOptions } from './signed-query-check.js'
 
 /** Options of {@link createSignatureCheck}. */
 export interface SignatureCheckOptions {
@@ -44,19 +44,20 @@ export function isSignedRequest(request: FastifyRequest): boolean {
  * so an unsigned or forged request is refused before its body costs anything; only the MD5 needs the body.
  */
 export function createSignatureCheck(options: SignatureCheckOptions): SignatureCheckHooks {
-  const now = options.nowSeconds ?? (() => Date.now() / 1000)
+  // Built once: the check runs on every API request.
+  const queryCheck: SignedQueryCheckOptions = {
+    timestampWindowSeconds: options.timestampWindowSeconds ?? DEFAULT_API_TIMESTAMP_WINDOW_SECONDS,
+    prefix: options.prefix,
+    rates: options.rates,
+    nowSeconds: options.nowSeconds ?? unixSeconds,
+  }
   return {
     async beforeBody(request) {
       const appId = (request.params as { appId?: string }).appId ?? ''
       const app = await options.apps.byId(appId)
       if (app === undefined) throw new UnknownAppError(appId)
 
-      const query = checkSignedQuery(app, request.method, request.url, {
-        timestampWindowSeconds: options.timestampWindowSeconds ?? DEFAULT_API_TIMESTAMP_WINDOW_SECONDS,
-        prefix: options.prefix,
-        rates: options.rates,
-        nowSeconds: now,
-      })
+      const query = checkSignedQuery(app, request.method, request.url, queryCheck)
       verified.set(request, { app, query })
       assertBodyFits(request, app, options.prefix)
     },

@@ -15,6 +15,9 @@ export interface SignedQueryCheckOptions {
   readonly nowSeconds: () => number
 }
 
+/** The server clock in unix seconds, the default of every `nowSeconds` option. */
+export const unixSeconds = (): number => Date.now() / 1000
+
 /**
  * The half of a Pusher API request's check that needs no body: query syntax (400), key, version, timestamp and
  * signature (401), then the app's request rate (429, counted only once the signature checks out, so a stranger
